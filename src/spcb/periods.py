@@ -1,0 +1,169 @@
+"""Reporting periods: months, financial years and the year-to-date windows the board compares.
+
+The financial year starts on 1 April. Year to date runs from 1 April to the as-of date; "last year"
+is the same window one year earlier (29 February falls back to 28 February).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+FY_START_MONTH = 4
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class PeriodError(ValueError):
+    """A period or as-of date that cannot be reported on."""
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month, written YYYY-MM."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Month":
+        match = _PERIOD.match(str(text).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise PeriodError(f"period {text!r}: expected a month written YYYY-MM, such as 2014-11")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> "Month":
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def name(self) -> str:
+        """Long name, e.g. 'November 2014'."""
+        return f"{calendar.month_name[self.month]} {self.year}"
+
+    def shift(self, months: int) -> "Month":
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    @property
+    def financial_year(self) -> "FinancialYear":
+        return FinancialYear(self.year if self.month >= FY_START_MONTH else self.year - 1)
+
+
+@dataclass(frozen=True, order=True)
+class FinancialYear:
+    """The year from 1 April of `start_year` to 31 March of the next year."""
+
+    start_year: int
+
+    @classmethod
+    def of(cls, day: date) -> "FinancialYear":
+        return Month.of(day).financial_year
+
+    @property
+    def start(self) -> date:
+        return date(self.start_year, FY_START_MONTH, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.start_year + 1, FY_START_MONTH, 1) - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        """Label as printed in the plan, e.g. '2014/15'."""
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    def months(self) -> list[Month]:
+        first = Month(self.start_year, FY_START_MONTH)
+        return [first.shift(i) for i in range(12)]
+
+
+def same_day_last_year(day: date) -> date:
+    """The same calendar day a year earlier; 29 February becomes 28 February."""
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The year-to-date comparison for one reporting period."""
+
+    period: Month
+    as_of: date
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return self.period.financial_year
+
+    @property
+    def start(self) -> date:
+        return self.financial_year.start
+
+    @property
+    def last_year_start(self) -> date:
+        return FinancialYear(self.financial_year.start_year - 1).start
+
+    @property
+    def last_year_end(self) -> date:
+        return same_day_last_year(self.as_of)
+
+    @property
+    def last_complete_month(self) -> Month:
+        """The latest month wholly inside the window: monthly charts stop here."""
+        month = Month.of(self.as_of)
+        return month if self.as_of == month.last_day else month.shift(-1)
+
+    def describe(self) -> str:
+        """One sentence stating the window, for the top of every page."""
+        return (
+            f"Year to date: {_long(self.start)} to {_long(self.as_of)} ({self.financial_year.label}), "
+            f"compared with {_long(self.last_year_start)} to {_long(self.last_year_end)}."
+        )
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def resolve(period: str | Month, as_of: str | date | None, data_first: date, data_last: date) -> Window:
+    """The window for `period`, checked against the dates the data covers.
+
+    `as_of` defaults to the last day of the period, or to the last date with data if that is earlier.
+    """
+    month = period if isinstance(period, Month) else Month.parse(period)
+    if month.first_day > data_last:
+        raise PeriodError(f"period {month} is after the data, which ends on {data_last.isoformat()}")
+    if as_of is None or as_of == "":
+        cut = min(month.last_day, data_last)
+    else:
+        cut = as_of if isinstance(as_of, date) else _parse_date(as_of)
+    if not month.first_day <= cut <= month.last_day:
+        raise PeriodError(f"as-of date {cut.isoformat()} is outside the period {month} "
+                          f"({month.first_day.isoformat()} to {month.last_day.isoformat()})")
+    window = Window(month, cut)
+    if cut > data_last:
+        raise PeriodError(f"period {month}: the data ends on {data_last.isoformat()}, "
+                          f"before the as-of date {cut.isoformat()}")
+    if window.last_year_start < data_first:
+        raise PeriodError(f"period {month} needs data from {window.last_year_start.isoformat()} for last year's "
+                          f"comparison, but the data starts on {data_first.isoformat()}")
+    return window
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise PeriodError(f"as-of date {text!r}: expected a date written YYYY-MM-DD, such as 2014-11-24") from None

@@ -1,0 +1,358 @@
+"""The Police and Crime Plan as data: objectives, items, leads, frequencies, targets and measures.
+
+The plan is read from `data/plan/*.yml` and checked on load, so that a typo is reported with the file,
+line and column, the item and the field, rather than surfacing later as a wrong page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .periods import Month, PeriodError
+
+FREQUENCIES = ("monthly", "quarterly", "6-monthly", "quarterly-until-complete", "none")
+FREQUENCY_LABELS = {
+    "monthly": "Monthly",
+    "quarterly": "Quarterly",
+    "6-monthly": "6-monthly",
+    "quarterly-until-complete": "Quarterly until complete",
+    "none": "No set frequency",
+}
+KINDS = ("milestone", "deliverable")
+ROLES = ("milestone", "deliverable", "indicator")
+MARKERS = ("not-required", "deferred", "see", "elsewhere")
+DIRECTIONS = ("lower", "higher", "neutral")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TARGET = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
+
+
+class PlanError(ValueError):
+    """The plan file breaks its schema; the message names the file, line, column and field."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    label: str
+    series: str
+    unit: str
+    better: str
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A measure as one item uses it: the milestone it is judged on, a deliverable, or an indicator."""
+
+    measure: Measure
+    role: str
+    target: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    marker: str
+    note: str = ""
+    see: tuple[str, ...] = ()
+    period: Month | None = None
+
+    def applies_to(self, period: Month) -> bool:
+        return self.period is None or self.period == period
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    kind: str
+    lead: str | None
+    frequency: str
+    objective_id: str
+    status: Status | None = None
+    measures: tuple[Binding, ...] = ()
+    milestone_table: bool = False
+
+    @property
+    def lead_line(self) -> str:
+        """'Lead: ACC Operations – Quarterly', as the paper prints it under each item."""
+        lead = self.lead or "not named in the plan"
+        return f"Lead: {lead} – {FREQUENCY_LABELS[self.frequency]}"
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    force: str
+    board: str
+    financial_year: Month
+    reporting_months: dict[str, tuple[Month, ...]]
+    measures: dict[str, Measure]
+    milestone_table: tuple[Binding, ...]
+    objectives: tuple[Objective, ...]
+    source: Path = field(default=Path("plan.yml"))
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for objective in self.objectives for item in objective.items]
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def objective(self, objective_id: str) -> Objective:
+        for objective in self.objectives:
+            if objective.id == objective_id:
+                return objective
+        raise KeyError(f"no objective {objective_id!r} in {self.source}; "
+                       f"known: {', '.join(o.id for o in self.objectives)}")
+
+    def due_months(self, frequency: str) -> tuple[Month, ...]:
+        """The months of the plan year in which an item of this frequency must be updated."""
+        if frequency == "monthly":
+            return tuple(self.financial_year.shift(i) for i in range(12))
+        if frequency == "quarterly-until-complete":
+            frequency = "quarterly"
+        return self.reporting_months.get(frequency, ())
+
+    @property
+    def measured_series(self) -> list[str]:
+        return sorted({m.series for m in self.measures.values()})
+
+
+def load(path: str | Path) -> Plan:
+    """Read and check a plan file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read the plan: {exc.strerror}") from None
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise PlanError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if node is None:
+        raise PlanError(f"{path}:1:1: the plan file is empty")
+    return _Reader(path).plan(node)
+
+
+def load_dir(data_dir: str | Path) -> Plan:
+    """The single plan file in `<data_dir>/plan/`."""
+    files = sorted(Path(data_dir, "plan").glob("*.yml"))
+    if len(files) != 1:
+        raise PlanError(f"{Path(data_dir, 'plan')}: expected exactly one plan file (*.yml), found {len(files)}")
+    return load(files[0])
+
+
+class _Reader:
+    """Walks the YAML node tree, so every error can point at a line and column."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.see_nodes: list[tuple[yaml.Node, str]] = []
+
+    def fail(self, node: yaml.Node, where: str, message: str) -> PlanError:
+        mark = node.start_mark
+        return PlanError(f"{self.path}:{mark.line + 1}:{mark.column + 1}: {where}: {message}")
+
+    def mapping(self, node: yaml.Node, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+                ) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, where, f"expected a mapping with fields {', '.join(required)}")
+        fields: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            name = key.value
+            if name not in required + optional:
+                allowed = ", ".join(required + optional)
+                raise self.fail(key, where, f"unknown field {name!r}; expected one of {allowed}")
+            if name in fields:
+                raise self.fail(key, where, f"field {name!r} is given twice")
+            fields[name] = value
+        for name in required:
+            if name not in fields:
+                raise self.fail(node, where, f"missing field {name!r}")
+        return fields
+
+    def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, where, "expected a list")
+        return list(node.value)
+
+    def text(self, node: yaml.Node, where: str, nullable: bool = False) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and nullable:
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null") or not str(node.value).strip():
+            raise self.fail(node, where, "expected text" + (" or null" if nullable else ""))
+        return str(node.value).strip()
+
+    def choice(self, node: yaml.Node, where: str, choices: tuple[str, ...]) -> str:
+        value = self.text(node, where)
+        if value not in choices:
+            raise self.fail(node, where, f"expected one of {', '.join(choices)}; found {value!r}")
+        return value
+
+    def identifier(self, node: yaml.Node, where: str, seen: set[str]) -> str:
+        value = self.text(node, where)
+        if not _ID.match(value):
+            raise self.fail(node, where, f"expected an id of lower-case letters, digits, '-' and '_'; found {value!r}")
+        if value in seen:
+            raise self.fail(node, where, f"id {value!r} is used twice")
+        seen.add(value)
+        return value
+
+    def month(self, node: yaml.Node, where: str) -> Month:
+        try:
+            return Month.parse(self.text(node, where))
+        except PeriodError:
+            raise self.fail(node, where, f"expected a month written YYYY-MM; found {node.value!r}") from None
+
+    def plan(self, node: yaml.Node) -> Plan:
+        top = self.mapping(node, "plan file", ("plan", "reporting_months", "measures", "milestone_table", "objectives"))
+        head = self.mapping(top["plan"], "plan", ("title", "force", "financial_year", "board"))
+        year = self.month(head["financial_year"], "plan: field 'financial_year'")
+        if year.month != 4:
+            raise self.fail(head["financial_year"], "plan: field 'financial_year'", "the financial year starts in April")
+        reporting = {}
+        for name, months in self.mapping(top["reporting_months"], "reporting_months", (),
+                                         ("quarterly", "6-monthly")).items():
+            where = f"reporting_months: field {name!r}"
+            reporting[name] = tuple(self.month(m, where) for m in self.sequence(months, where))
+        measures = self.measures(top["measures"])
+        objectives = self.objectives(top["objectives"], measures)
+        items = {item.id: item for objective in objectives for item in objective.items}
+        self.check_see(items)
+        table = self.table(top["milestone_table"], objectives)
+        return Plan(
+            title=self.text(head["title"], "plan: field 'title'"),
+            force=self.text(head["force"], "plan: field 'force'"),
+            board=self.text(head["board"], "plan: field 'board'"),
+            financial_year=year,
+            reporting_months=reporting,
+            measures=measures,
+            milestone_table=table,
+            objectives=objectives,
+            source=self.path,
+        )
+
+    def measures(self, node: yaml.Node) -> dict[str, Measure]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, "measures", "expected a mapping of measure id to its definition")
+        measures = {}
+        for key, value in node.value:
+            where = f"measure {key.value!r}"
+            fields = self.mapping(value, where, ("label", "series", "unit", "better"))
+            measures[key.value] = Measure(
+                id=key.value,
+                label=self.text(fields["label"], f"{where}: field 'label'"),
+                series=self.text(fields["series"], f"{where}: field 'series'"),
+                unit=self.text(fields["unit"], f"{where}: field 'unit'"),
+                better=self.choice(fields["better"], f"{where}: field 'better'", DIRECTIONS),
+            )
+        return measures
+
+    def objectives(self, node: yaml.Node, measures: dict[str, Measure]) -> tuple[Objective, ...]:
+        objectives, objective_ids, item_ids = [], set(), set()
+        for index, entry in enumerate(self.sequence(node, "objectives"), start=1):
+            fields = self.mapping(entry, f"objective {index}", ("id", "title", "items"))
+            objective_id = self.identifier(fields["id"], f"objective {index}: field 'id'", objective_ids)
+            items = tuple(self.item(item, objective_id, measures, item_ids)
+                          for item in self.sequence(fields["items"], f"objective {objective_id!r}: field 'items'"))
+            objectives.append(Objective(objective_id, self.text(fields["title"], f"objective {objective_id!r}"), items))
+        if not objectives:
+            raise self.fail(node, "objectives", "expected at least one objective")
+        return tuple(objectives)
+
+    def item(self, node: yaml.Node, objective_id: str, measures: dict[str, Measure], seen: set[str]) -> Item:
+        fields = self.mapping(node, f"an item of objective {objective_id!r}", ("id", "title", "kind", "lead", "frequency"),
+                              ("status", "measures", "milestone_table"))
+        item_id = self.identifier(fields["id"], f"an item of objective {objective_id!r}: field 'id'", seen)
+        where = f"item {item_id!r}"
+        bindings = tuple(self.binding(b, where, measures) for b in
+                         (self.sequence(fields["measures"], f"{where}: field 'measures'") if "measures" in fields else []))
+        kind = self.choice(fields["kind"], f"{where}: field 'kind'", KINDS)
+        if kind == "milestone" and not any(b.role == "milestone" for b in bindings):
+            raise self.fail(fields["kind"], f"{where}: field 'kind'",
+                            "a milestone needs a measure with role milestone and a target")
+        table_flag = fields.get("milestone_table")
+        if table_flag is not None and table_flag.value not in ("true", "false"):
+            raise self.fail(table_flag, f"{where}: field 'milestone_table'", f"expected true or false; found {table_flag.value!r}")
+        return Item(
+            id=item_id,
+            title=self.text(fields["title"], f"{where}: field 'title'"),
+            kind=kind,
+            lead=self.text(fields["lead"], f"{where}: field 'lead'", nullable=True),
+            frequency=self.choice(fields["frequency"], f"{where}: field 'frequency'", FREQUENCIES),
+            objective_id=objective_id,
+            status=self.status(fields["status"], where) if "status" in fields else None,
+            measures=bindings,
+            milestone_table=table_flag is not None and table_flag.value == "true",
+        )
+
+    def binding(self, node: yaml.Node, where: str, measures: dict[str, Measure]) -> Binding:
+        fields = self.mapping(node, f"{where}: a measure", ("measure", "role"), ("target",))
+        measure_id = self.text(fields["measure"], f"{where}: field 'measure'")
+        if measure_id not in measures:
+            raise self.fail(fields["measure"], f"{where}: field 'measure'",
+                            f"unknown measure {measure_id!r}; expected one of {', '.join(measures)}")
+        role = self.choice(fields["role"], f"{where}: measure {measure_id!r}: field 'role'", ROLES)
+        target = None
+        if "target" in fields:
+            text = self.text(fields["target"], f"{where}: measure {measure_id!r}: field 'target'")
+            match = _TARGET.match(text)
+            if not match:
+                raise self.fail(fields["target"], f"{where}: measure {measure_id!r}: field 'target'",
+                                f"expected a percentage change such as -2%; found {text!r}")
+            target = Fraction(match.group(1)) / 100
+        if (role == "milestone") != (target is not None):
+            raise self.fail(node, f"{where}: measure {measure_id!r}",
+                            "a milestone needs a target, and only a milestone has one")
+        return Binding(measures[measure_id], role, target)
+
+    def status(self, node: yaml.Node, where: str) -> Status:
+        fields = self.mapping(node, f"{where}: field 'status'", ("marker",), ("note", "see", "period"))
+        marker = self.choice(fields["marker"], f"{where}: status: field 'marker'", MARKERS)
+        see_where = f"{where}: status: field 'see'"
+        see_nodes = self.sequence(fields["see"], see_where) if "see" in fields else []
+        self.see_nodes.extend((n, see_where) for n in see_nodes)
+        see = tuple(self.text(n, see_where) for n in see_nodes)
+        if (marker == "see") != bool(see):
+            raise self.fail(node, f"{where}: field 'status'", "marker 'see' goes with a list of item ids in 'see'")
+        return Status(
+            marker=marker,
+            note=self.text(fields["note"], f"{where}: status: field 'note'") if "note" in fields else "",
+            see=see,
+            period=self.month(fields["period"], f"{where}: status: field 'period'") if "period" in fields else None,
+        )
+
+    def check_see(self, items: dict[str, Item]) -> None:
+        for target, where in self.see_nodes:
+            if target.value not in items:
+                raise self.fail(target, where, f"no item {target.value!r} in the plan")
+
+    def table(self, node: yaml.Node, objectives: tuple[Objective, ...]) -> tuple[Binding, ...]:
+        bound = {b.measure.id: b for o in objectives for i in o.items for b in i.measures
+                 if b.role in ("milestone", "deliverable")}
+        rows = []
+        for entry in self.sequence(node, "milestone_table"):
+            measure_id = self.text(entry, "milestone_table")
+            if measure_id not in bound:
+                raise self.fail(entry, "milestone_table",
+                                f"measure {measure_id!r} is not bound as a milestone or deliverable by any item")
+            rows.append(bound.pop(measure_id))
+        if bound:
+            raise self.fail(node, "milestone_table", f"missing the milestones or deliverables {', '.join(bound)}")
+        return tuple(rows)
