@@ -1,0 +1,37 @@
+# make book: set up .venv if needed, build the default period, print where the site is.
+# make test: the whole test suite (unit, notebooks with nbval, integration build, browser).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?= 2014-11
+AS_OF ?=
+export PYTHONHASHSEED := 0
+
+.PHONY: book test verify bench browser clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/spcb build --period $(PERIOD) $(if $(AS_OF),--as-of $(AS_OF))
+
+# Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+verify: $(STAMP)
+	$(BIN)/spcb verify --period $(PERIOD)
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
+
+clean:
+	rm -rf _build book/report book/.report-*

@@ -1,0 +1,192 @@
+"""Run the book for a period: execute the notebooks in parallel with papermill, then build the site.
+
+The new notebooks and site only replace the old ones once every notebook has run and Jupyter Book has
+built without a warning, so a failure leaves the previously built site as it was.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from tqdm import tqdm
+
+from .pages import Report, page_name
+
+REPORT_DIR = Path("book", "report")
+TEMPLATES = Path("notebooks")
+
+
+class BuildError(RuntimeError):
+    """The book could not be built; the message says which notebook or step failed."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: its template, the page it becomes and its parameters."""
+
+    template: Path
+    page: str
+    parameters: dict
+
+
+def find_root(start: str | Path = ".") -> Path:
+    """The project folder: the nearest folder upwards holding _config.yml and _toc.yml."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").exists() and (folder / "_toc.yml").exists():
+            return folder
+    raise BuildError(f"{here}: not inside an spcb project (no _config.yml and _toc.yml found above it)")
+
+
+def jobs(root: Path, report: Report, data_dir: Path) -> list[Job]:
+    """The executive summary and one page per objective, parameterised for the report's window."""
+    data = os.path.relpath(data_dir.resolve(), (root / REPORT_DIR).resolve())
+    common = {"period": str(report.period), "as_of": report.window.as_of.isoformat(), "data_dir": data}
+    found = [Job(root / TEMPLATES / "executive-summary.ipynb", "executive-summary", common)]
+    for index, objective in enumerate(report.plan.objectives, start=1):
+        found.append(Job(root / TEMPLATES / "objective.ipynb", page_name(index, objective),
+                         {**common, "objective": objective.id}))
+    return found
+
+
+def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
+    """Run one notebook; return None, or a one-line message naming the notebook and the failing cell.
+
+    The kernel's own chatter on stderr goes to `<log_dir>/<page>.log`, not the analyst's terminal.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output = out_dir / f"{job.page}.ipynb"
+    with open(log_dir / f"{job.page}.log", "w", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 2)
+    try:
+        papermill.execute_notebook(str(job.template), str(output), parameters=job.parameters, cwd=str(out_dir),
+                                   progress_bar=False, log_output=False, kernel_name="python3")
+    except PapermillExecutionError as exc:
+        return (f"{job.template.name} (page {job.page}): cell {exc.cell_index} failed with "
+                f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip())
+    except Exception as exc:  # a kernel that would not start, a template that cannot be read
+        return f"{job.template.name} (page {job.page}): {type(exc).__name__}: {exc}"
+    _hide_injected_parameters(output)
+    return None
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """Tag papermill's injected-parameters cell `remove-cell`, so the page never shows it."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nbformat.write(notebook, path)
+
+
+def execute_all(job_list: list[Job], out_dir: Path, log_dir: Path, workers: int) -> list[str]:
+    """Execute notebooks in parallel, with a progress bar; return the failures."""
+    out_dir.mkdir(parents=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    failures = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
+        futures = {pool.submit(_execute, job, out_dir, log_dir): job for job in job_list}
+        with tqdm(total=len(job_list), desc="Executing notebooks", unit="notebook", file=sys.stderr) as bar:
+            for future in as_completed(futures):
+                error = future.result()
+                if error:
+                    failures.append(error)
+                bar.update()
+    return sorted(failures)
+
+
+def _replace(new: Path, current: Path) -> None:
+    """Put `new` where `current` is, keeping nothing of the old."""
+    old = current.with_name(current.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        current.rename(old)
+    new.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def jupyter_book(root: Path, output: Path, log: Path) -> None:
+    """Build the HTML site with Jupyter Book 1, treating every warning as an error."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(output),
+               "--all", "-W", "-n", "--keep-going"]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    log.write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        problems = [line for line in (result.stdout + result.stderr).splitlines()
+                    if "WARNING" in line or "ERROR" in line] or ["jupyter-book exited with an error"]
+        raise BuildError("Jupyter Book failed:\n  " + "\n  ".join(problems[:20]) + f"\n(full log: {log})")
+
+
+def build(period: str, as_of: str | None = None, data_dir: str | Path | None = None, workers: int | None = None,
+          root: str | Path = ".") -> Path:
+    """Execute every notebook for the period and build the site; return the path of index.html."""
+    root = find_root(root)
+    data = Path(data_dir).resolve() if data_dir else root / "data"
+    report = Report.load(data, period, as_of)
+    os.environ["PYTHONHASHSEED"] = "0"
+    build_dir = root / "_build"
+    build_dir.mkdir(exist_ok=True)
+    staging = root / "book" / ".report-new"
+    shutil.rmtree(staging, ignore_errors=True)
+    failures = execute_all(jobs(root, report, data), staging, build_dir / "logs", workers or os.cpu_count() or 1)
+    if failures:
+        kept = build_dir / "failed"
+        shutil.rmtree(kept, ignore_errors=True)
+        staging.rename(kept)
+        raise BuildError("notebook failed, the site was not changed:\n  " + "\n  ".join(failures)
+                         + f"\n(executed notebooks kept in {kept})")
+    report_dir = root / REPORT_DIR
+    previous = root / "book" / ".report-previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    if report_dir.exists():
+        report_dir.rename(previous)
+    staging.rename(report_dir)
+    output = build_dir / ".site-new"
+    shutil.rmtree(output, ignore_errors=True)
+    try:
+        jupyter_book(root, output, build_dir / "logs" / "jupyter-book.log")
+    except BuildError:
+        shutil.rmtree(report_dir)
+        if previous.exists():
+            previous.rename(report_dir)
+        raise
+    finally:
+        shutil.rmtree(previous, ignore_errors=True)
+    _replace(output / "_build" / "html", build_dir / "html")
+    shutil.rmtree(output, ignore_errors=True)
+    return build_dir / "html" / "index.html"
+
+
+def executed_notebooks(root: str | Path, period: str) -> list[Path]:
+    """The executed notebooks of the last build, checked to be for `period`."""
+    folder = find_root(root) / REPORT_DIR
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        raise BuildError(f"{folder}: no executed notebooks; run `spcb build --period {period}` first")
+    for path in notebooks:
+        built_for = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {}) \
+            .get("parameters", {}).get("period")
+        if built_for != period:
+            raise BuildError(f"{path}: executed for period {built_for}, not {period}; "
+                             f"run `spcb build --period {period}` first")
+    return notebooks
+
+
+def verify(period: str, root: str | Path = ".") -> int:
+    """Re-run the executed notebooks with nbval and compare every output; return pytest's exit code."""
+    notebooks = executed_notebooks(root, period)
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q",
+               "--rootdir", str(notebooks[0].parent), *map(str, notebooks)]
+    return subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"}).returncode

@@ -1,0 +1,75 @@
+"""The `spcb` command: build the book, print the milestone table, verify notebooks, write the demo extract."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import build as builder
+from . import demo, tables
+from .inputs import InputError
+from .narrative import NarrativeError
+from .periods import PeriodError
+from .plan import PlanError
+
+ERRORS = (PlanError, InputError, PeriodError, NarrativeError, builder.BuildError)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spcb", description="Reproducible police and crime board report book.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def period_options(command: argparse.ArgumentParser, as_of: bool = True) -> None:
+        command.add_argument("--period", required=True, help="reporting month, YYYY-MM (e.g. 2014-11)")
+        if as_of:
+            command.add_argument("--as-of", help="cut-off date, YYYY-MM-DD (default: end of the period or of the data)")
+            command.add_argument("--data", help="data folder (default: data/ in the project)")
+        command.add_argument("--root", default=".", help="project folder (default: the current one)")
+
+    run = commands.add_parser("build", help="execute every notebook for a period and build the site")
+    period_options(run)
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once (default: cores)")
+
+    table = commands.add_parser("table", help="print a table of the report")
+    table.add_argument("name", choices=["milestones"])
+    period_options(table)
+    table.add_argument("--format", choices=["csv", "json", "md"], default="md")
+
+    check = commands.add_parser("verify", help="re-run the executed notebooks with nbval and compare outputs")
+    period_options(check, as_of=False)
+
+    generate = commands.add_parser("demo-extract", help="write the demonstration extract")
+    generate.add_argument("--out", default="data/extract", help="folder to write (default: data/extract)")
+    return parser
+
+
+def _table(args: argparse.Namespace) -> str:
+    from .pages import Report
+
+    data = Path(args.data) if args.data else builder.find_root(args.root) / "data"
+    report = Report.load(data, args.period, args.as_of)
+    rows = tables.rows_for(report.plan.milestone_table, report.extract, report.window)
+    return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            index = builder.build(args.period, args.as_of, args.data, args.jobs, args.root)
+            print(f"The site is built: {index}")
+        elif args.command == "table":
+            sys.stdout.write(_table(args))
+        elif args.command == "verify":
+            return builder.verify(args.period, args.root)
+        elif args.command == "demo-extract":
+            print(f"Wrote {demo.write(args.out)}")
+    except ERRORS as exc:
+        print(f"spcb: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The pages of the report book: what each notebook displays, composed from the plan, data and commentary.
+
+Notebooks call `Report.load(...)` and then `objective(...)` or `summary()`; everything shown is built here
+so that the notebooks stay a parameters cell and one call.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+from myst_nb import glue
+
+from . import charts, narrative, tables
+from .inputs import Extract, load_extract
+from .measures import monthly
+from .periods import Month, Window, resolve
+from .plan import FREQUENCY_LABELS, Item, Objective, Plan, load_dir
+from .narrative import Update
+
+def page_name(index: int, objective: Objective) -> str:
+    """The file name of an objective's page; the number keeps the plan's order in the table of contents."""
+    return f"objective-{index:02d}-{objective.id}"
+
+
+TITLE = "Performance against the milestones and deliverables in the Police and Crime Plan"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one period's pages are built from."""
+
+    plan: Plan
+    extract: Extract
+    window: Window
+    texts: dict[str, str]
+
+    @classmethod
+    def load(cls, data_dir: str | Path, period: str, as_of: str | date | None = None) -> "Report":
+        plan = load_dir(data_dir)
+        extract = load_extract(data_dir)
+        window = resolve(period, as_of, extract.first_date, extract.last_date)
+        return cls(plan, extract, window, narrative.load(data_dir, window.period, plan))
+
+    @property
+    def period(self) -> Month:
+        return self.window.period
+
+    def update(self, item: Item) -> Update:
+        return narrative.update_for(self.plan, item, self.period, self.texts)
+
+    # Pages -------------------------------------------------------------------------------------------
+
+    def objective(self, objective_id: str) -> None:
+        """Display the page of one strategic objective: every item with its update, tables and charts."""
+        objective = self.plan.objective(objective_id)
+        glue("title", objective.title, display=False)
+        display(Markdown(self._preamble(uses_data=any(i.measures or i.milestone_table for i in objective.items))))
+        display(Markdown("**On this page**\n\n" + "\n".join(
+            f"- {{ref}}`{item.title} <{item.id}>`" for item in objective.items)))
+        for item in objective.items:
+            self._item(item)
+
+    def summary(self) -> None:
+        """Display the executive summary: headline table, objectives and the items awaiting an update."""
+        glue("title", "Executive summary", display=False)
+        display(Markdown(f"**{TITLE}, {self.plan.title}.** Report of {self.plan.force} to the {self.plan.board} "
+                         f"for {self.period.name}.\n\n" + self._preamble(uses_data=True)))
+        summary = self.texts.get(narrative.SUMMARY)
+        display(Markdown(summary if summary else _update_required(
+            f"No executive summary has been written for {self.period.name}.")))
+        self._milestone_table()
+        display(Markdown("## Strategic objectives\n\n" + "\n".join(
+            self._objective_line(i, o) for i, o in enumerate(self.plan.objectives, start=1))))
+        awaiting = [i for i in self.plan.items if self.update(i).awaiting]
+        display(Markdown("## Items awaiting an update\n\n" + ("\n".join(
+            f"- {{ref}}`{i.title} <{i.id}>` ({i.lead or 'no lead named'})" for i in awaiting)
+            if awaiting else f"Every item due in {self.period.name} has its update.")))
+
+    # Parts -------------------------------------------------------------------------------------------
+
+    def _preamble(self, uses_data: bool) -> str:
+        text = f"*{self.window.describe()}*"
+        if uses_data and self.extract.demonstration:
+            text += ("\n\n:::{admonition} Demonstration data\n:class: warning spcb-demonstration\n"
+                     f"The crime figures on this page come from the **{self.extract.title}**. They reproduce the "
+                     "figures published for this period but are not the force's records. "
+                     "See {doc}`../about-the-data`.\n:::")
+        return text
+
+    def _objective_line(self, index: int, objective: Objective) -> str:
+        awaiting = sum(self.update(i).awaiting for i in objective.items)
+        note = f"; {awaiting} awaiting an update" if awaiting else ""
+        return f"- {{doc}}`{objective.title} <{page_name(index, objective)}>`: {len(objective.items)} items{note}"
+
+    def _item(self, item: Item) -> None:
+        update = self.update(item)
+        kind = "Milestone" if item.kind == "milestone" else "Deliverable"
+        display(Markdown(f"({item.id})=\n## {item.title}\n\n**{kind}** · {item.lead_line}\n\n{_update(self, item, update)}"))
+        if item.milestone_table:
+            self._milestone_table()
+        elif item.measures:
+            rows = tables.rows_for(item.measures, self.extract, self.window)
+            display(HTML(tables.to_html(rows, f"{item.title}: year to date", item.id)))
+        for binding in item.measures:
+            self._chart(binding.measure)
+
+    def _milestone_table(self) -> None:
+        rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
+        caption = f"Milestones and deliverables, year to date to {self.window.as_of.day} {self.window.as_of:%B %Y}"
+        display(HTML(tables.to_html(rows, caption, "milestones")))
+
+    def _chart(self, measure) -> None:
+        frame = monthly(self.extract, measure.series, self.window)
+        alt = charts.alt_text(frame, measure)
+        png = base64.b64encode(charts.trend_png(frame, measure)).decode("ascii")
+        display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+
+
+def _update(report: Report, item: Item, update: Update) -> str:
+    """The markdown for an item's update: commentary, a standing marker, or what is missing."""
+    parts = []
+    status = update.status
+    if status is not None:
+        if status.marker == "see":
+            parts.append("See also " + " and ".join(f"{{ref}}`{report.plan.item(i).title} <{i}>`"
+                                                     for i in status.see) + ".")
+        else:
+            label = {"not-required": "Not required", "deferred": "Update deferred",
+                     "elsewhere": "Reported elsewhere"}[status.marker]
+            parts.append(f":::{{admonition}} {label}\n:class: note spcb-status\n{status.note}\n:::")
+    if update.state == "commentary":
+        parts.append(update.commentary)
+    elif update.state == "update-required":
+        parts.append(_update_required(f"This item is due for an update in {report.period.name} "
+                                      f"({FREQUENCY_LABELS[item.frequency].lower()}) and has no commentary."))
+    elif update.state == "not-due":
+        when = f"The next update is due in {update.next_due.name}." if update.next_due else (
+            "It is not due again in this plan year." if item.frequency != "none"
+            else "The plan sets no reporting frequency for it.")
+        parts.append(f"*No update is due in {report.period.name}. {when}*")
+    return "\n\n".join(parts)
+
+
+def _update_required(text: str) -> str:
+    return f":::{{admonition}} Update required\n:class: danger spcb-update-required\n{text}\n:::"
