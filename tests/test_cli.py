@@ -1,0 +1,62 @@
+"""The spcb command: tables for scripts, and one-line errors instead of tracebacks."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, ROOT
+
+SPCB = [sys.executable, "-m", "spcb.cli"]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*SPCB, *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("md", "| Burglary Dwelling | Milestone | 8,045 | 7,310 | −735 | −2% | −9.1% | 574 | On track: 574 below target |"),
+    ("csv", "Public Place Violence With Injury,milestone,6623,7192,569,-5.0,8.6,6291,901,False,Off track: 901 above target"),
+])
+def test_table_milestones(fmt, expected):
+    result = run("table", "milestones", "--period", "2014-11", "--as-of", "2014-11-24", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout.splitlines()
+
+
+def test_table_json_is_parseable():
+    result = run("table", "milestones", "--period", "2014-11", "--format", "json", "--data", str(DATA))
+    rows = json.loads(result.stdout)
+    assert [r["this_year"] for r in rows] == [7310, 7192, 3171, 115245, 25016]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("table", "milestones", "--period", "2015-02"), "spcb: error: period 2015-02 is after the data"),
+    (("table", "milestones", "--period", "2014-11", "--as-of", "2014-12-01"), "is outside the period 2014-11"),
+    (("table", "milestones", "--period", "14-11"), "expected a month written YYYY-MM"),
+    (("build", "--period", "2014-11", "--root", "/"), "not inside an spcb project"),
+])
+def test_errors_are_one_line_without_traceback(args, message):
+    result = run(*args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_plan_is_reported_before_anything_runs(tmp_path):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    plan = data / "plan" / "2014-15.yml"
+    plan.write_text(plan.read_text().replace("frequency: monthly", "frequency: monthy", 1))
+    result = run("build", "--period", "2014-11", "--data", str(data))
+    assert result.returncode == 1
+    assert "field 'frequency': expected one of monthly" in result.stderr and "found 'monthy'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_extract_command_writes_the_extract(tmp_path):
+    result = run("demo-extract", "--out", str(tmp_path))
+    assert result.returncode == 0
+    assert (tmp_path / "recorded-crime.csv.gz").read_bytes() == (DATA / "extract" / "recorded-crime.csv.gz").read_bytes()
