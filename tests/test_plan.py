@@ -20,7 +20,7 @@ def test_objectives_in_the_papers_order(shipped):
         "Creating stronger partnerships",
         "Developing greater local identity across the West Midlands",
         "Delivering better value for money",
-        "Demonstrating the Force's commitment to social responsibility",
+        "Demonstrating the Force’s commitment to social responsibility",
         "Reduce crime and offending",
         "Better protecting people from harm",
         "Improving the service the public receive from the police",

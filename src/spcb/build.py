@@ -72,7 +72,7 @@ def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
         papermill.execute_notebook(str(job.template), str(output), parameters=job.parameters, cwd=str(out_dir),
                                    progress_bar=False, log_output=False, kernel_name="python3")
     except PapermillExecutionError as exc:
-        return (f"{job.template.name} (page {job.page}): cell {exc.cell_index} failed with "
+        return (f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
                 f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip())
     except Exception as exc:  # a kernel that would not start, a template that cannot be read
         return f"{job.template.name} (page {job.page}): {type(exc).__name__}: {exc}"

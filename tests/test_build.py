@@ -1,0 +1,94 @@
+"""The whole book, built into a temporary folder: pages, the milestone table, nbval and failure handling."""
+import gzip
+import shutil
+
+import pytest
+
+from conftest import DATA
+from html_tables import read_page
+from spcb import build, plan
+
+pytestmark = pytest.mark.integration
+
+MILESTONES = [
+    ["Burglary Dwelling", "Milestone", "8,045", "7,310", "−735", "−2%", "−9.1%", "574", "On track: 574 below target"],
+    ["Public Place Violence With Injury", "Milestone", "6,623", "7,192", "569", "−5%", "8.6%", "901",
+     "Off track: 901 above target"],
+    ["Robbery", "Milestone", "3,360", "3,171", "−189", "−5%", "−5.6%", "21", "On track: 21 below target"],
+    ["Total Recorded Crime", "Deliverable", "114,287", "115,245", "958", "–", "0.8%", "–", "–"],
+    ["Business Crime", "Deliverable", "22,978", "25,016", "2,038", "–", "8.9%", "–", "–"],
+]
+
+
+def pages(root):
+    return root / "_build" / "html" / "book" / "report"
+
+
+def test_every_objective_has_a_page_in_the_papers_order(built_book):
+    titles = [read_page(p).h1 for p in sorted(pages(built_book).glob("objective-*.html"))]
+    assert titles == [o.title for o in plan.load_dir(DATA).objectives]
+    assert read_page(pages(built_book) / "executive-summary.html").h1 == "Executive summary"
+    assert "executive-summary.html" in (built_book / "_build" / "html" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("page", ["objective-06-reduce-crime.html", "executive-summary.html"])
+def test_milestone_table_holds_the_papers_numbers(built_book, page):
+    table = read_page(pages(built_book) / page).tables["T_milestones"]
+    assert table["caption"] == "Milestones and deliverables, year to date to 24 November 2014"
+    assert table["rows"][0] == ["Measure", "Type", "Last year", "This year", "Difference", "Milestone",
+                                "Performance", "Variance", "Status"]
+    assert table["rows"][1:] == MILESTONES
+
+
+def test_every_measured_item_has_its_table_and_charts_with_alt_text(built_book):
+    page = read_page(pages(built_book) / "objective-06-reduce-crime.html")
+    assert set(page.tables) == {"T_milestones", "T_vulnerable-victims-reporting", "T_reduce-public-place-violence",
+                                "T_reduce-property-crime"}
+    charts = [i for i in page.images if i["src"].startswith("../../_images/")]
+    assert len(charts) == 10
+    assert all(i["alt"].startswith("Line chart of monthly ") for i in charts)
+    assert any("ranged from 860 in April to 1,085 in July" in i["alt"] for i in charts)
+    assert all((pages(built_book) / i["src"]).resolve().exists() for i in charts)
+
+
+def test_demonstration_label_on_every_page_that_uses_the_extract(built_book):
+    def labelled(name):
+        return "spcb-demonstration" in (pages(built_book) / name).read_text()
+    assert labelled("objective-06-reduce-crime.html") and labelled("executive-summary.html")
+    assert not labelled("objective-02-stronger-partnerships.html")
+
+
+def test_items_show_their_lead_frequency_and_update(built_book):
+    text = (pages(built_book) / "objective-02-stronger-partnerships.html").read_text()
+    assert "Lead: DCC – Quarterly" in text
+    assert "Update deferred" in text and "To be included next quarter." in text
+    assert "Not required" in text
+    summary = (pages(built_book) / "executive-summary.html").read_text()
+    assert "Every item due in November 2014 has its update." in summary
+    assert "1 April 2014 to 24 November 2014" in summary
+
+
+def test_nbval_reproduces_every_executed_notebook(built_book):
+    assert build.verify("2014-11", root=built_book) == 0
+
+
+def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    extract = data / "extract" / "recorded-crime.csv.gz"
+    with gzip.open(extract, "rt", encoding="utf-8") as handle:
+        kept = [line for line in handle if ",hate_crime," not in line]
+    with gzip.open(extract, "wt", encoding="utf-8") as handle:
+        handle.writelines(kept)
+    site = built_book / "_build" / "html"
+    before = {p: p.read_bytes() for p in site.rglob("*.html")}
+    notebooks = {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")}
+    with pytest.raises(build.BuildError) as caught:
+        build.build("2014-11", None, data, workers=2, root=built_book)
+    message = str(caught.value)
+    assert "objective.ipynb (page objective-06-reduce-crime): cell 4 failed with InputError" in message
+    assert "no rows for series 'hate_crime'" in message
+    assert "site was not changed" in message
+    assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
+    assert {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")} == notebooks
+    assert build.verify("2014-11", root=built_book) == 0
