@@ -25,9 +25,6 @@ def page_name(index: int, objective: Objective) -> str:
     return f"objective-{index:02d}-{objective.id}"
 
 
-TITLE = "Performance against the milestones and deliverables in the Police and Crime Plan"
-
-
 @dataclass(frozen=True)
 class Report:
     """Everything one period's pages are built from."""
@@ -66,7 +63,7 @@ class Report:
     def summary(self) -> None:
         """Display the executive summary: headline table, objectives and the items awaiting an update."""
         glue("title", "Executive summary", display=False)
-        display(Markdown(f"**{TITLE}, {self.plan.title}.** Report of {self.plan.force} to the {self.plan.board} "
+        display(Markdown(f"**Performance against the milestones and deliverables in the {self.plan.title}.** Report of {self.plan.force} to the {self.plan.board} "
                          f"for {self.period.name}.\n\n" + self._preamble(uses_data=True)))
         summary = self.texts.get(narrative.SUMMARY)
         display(Markdown(summary if summary else _update_required(

@@ -1,0 +1,70 @@
+"""What the pages display, captured without a kernel: headings, markers, tables and charts."""
+import pytest
+
+from conftest import DATA
+from spcb import pages
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Every output a page displays, as (kind, content) pairs."""
+    outputs = []
+
+    def display(obj, raw=False, metadata=None):
+        if raw:
+            outputs.append(("image", obj["text/plain"], metadata["image/png"]["alt"]))
+        else:
+            outputs.append((type(obj).__name__, obj.data))
+
+    monkeypatch.setattr(pages, "display", display)
+    monkeypatch.setattr(pages, "glue", lambda name, value, display: outputs.append(("glue", name, value)))
+    return outputs
+
+
+@pytest.fixture
+def without_commentary(tmp_path):
+    """The shipped plan and extract, with no commentary at all."""
+    for name in ("plan", "extract"):
+        (tmp_path / name).symlink_to(DATA / name)
+    return tmp_path
+
+
+def markdown(outputs):
+    return "\n".join(o[1] for o in outputs if o[0] == "Markdown")
+
+
+def test_objective_page_has_title_headings_leads_tables_and_charts(shown):
+    pages.Report.load(DATA, "2014-11", "2014-11-24").objective("reduce-crime")
+    assert shown[0] == ("glue", "title", "Reduce crime and offending")
+    text = markdown(shown)
+    assert "(reduce-property-crime)=\n## Reduce property-related crime" in text
+    assert "**Milestone** · Lead: ACC Local Policing/Crime – Monthly" in text
+    assert "See also {ref}`Encourage the reporting of crimes and incidents that are under-reported " \
+           "<under-reported-crime>`" in text
+    assert "Demonstration data" in text
+    assert sum(o[0] == "HTML" for o in shown) == 4
+    assert sum(o[0] == "image" for o in shown) == 10
+
+
+def test_missing_commentary_is_marked_update_required(shown, without_commentary):
+    pages.Report.load(without_commentary, "2014-10").objective("reduce-crime")
+    text = markdown(shown)
+    # three monthly items; the fourth points to other items ("see"), and the quarterly one is not due
+    assert text.count("Update required") == 3
+    assert "No update is due in October 2014. The next update is due in November 2014." in text
+
+
+def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary):
+    pages.Report.load(without_commentary, "2014-10").summary()
+    text = markdown(shown)
+    assert "No executive summary has been written for October 2014." in text
+    awaiting = text.split("## Items awaiting an update")[1]
+    assert "{ref}`Strive to have our lowest ever crime levels <lowest-crime-levels>`" in awaiting
+    assert "{ref}`Increase satisfaction with services provided relating to crimes <crime-satisfaction>`" in awaiting
+    assert "evidence-based-policing" not in awaiting
+    assert "{doc}`Reduce crime and offending <objective-06-reduce-crime>`: 5 items; 3 awaiting an update" in text
+
+
+def test_unknown_objective_is_a_clear_error():
+    with pytest.raises(KeyError, match="no objective 'reduce-crimes'"):
+        pages.Report.load(DATA, "2014-11").objective("reduce-crimes")

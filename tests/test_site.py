@@ -1,0 +1,86 @@
+"""The built site in headless Chromium (Debian's), driven by Playwright: what a board member sees."""
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from conftest import DATA, ROOT
+from spcb import plan
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = ROOT / "_build" / "test-screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    handler = functools.partial(QuietHandler, directory=str(built_book / "_build" / "html"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which("chromium"), "Debian chromium is not installed: run `make test`, which installs it"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield tab
+        browser.close()
+
+
+def images_loaded(tab) -> list[dict]:
+    return tab.eval_on_selector_all(
+        "article img", "els => els.map(e => ({alt: e.alt, ok: e.complete && e.naturalWidth > 0}))")
+
+
+def test_landing_page_is_the_executive_summary(page, site):
+    page.goto(site + "/index.html")
+    page.wait_for_url("**/executive-summary.html")
+    assert page.inner_text("article h1").startswith("Executive summary")
+    assert page.locator("table#T_milestones caption").inner_text().startswith("Milestones and deliverables")
+    page.screenshot(path=str(SCREENSHOTS / "executive-summary.png"), full_page=True)
+
+
+def test_navigation_follows_the_paper_and_every_page_renders(page, site):
+    objectives = [o.title for o in plan.load_dir(DATA).objectives]
+    page.goto(site + "/book/report/executive-summary.html")
+    nav = page.locator("nav.bd-docs-nav a.reference.internal")
+    assert [t.strip() for t in nav.all_inner_texts()][: len(objectives)] == objectives
+    for index, title in enumerate(objectives):
+        page.locator("nav.bd-docs-nav a.reference.internal").nth(index).click()
+        page.wait_for_load_state("load")
+        assert page.inner_text("article h1").strip().startswith(title)
+        for image in images_loaded(page):
+            assert image["ok"] and image["alt"], f"{title}: an image did not load or has no alt text"
+        for caption in page.locator("article table caption").all_inner_texts():
+            assert caption.strip()
+        page.screenshot(path=str(SCREENSHOTS / f"objective-{index + 1:02d}.png"), full_page=True)
+
+
+def test_reduce_crime_page_shows_the_table_and_charts(page, site):
+    page.goto(site + "/book/report/objective-06-reduce-crime.html")
+    cells = page.locator("table#T_milestones tbody tr").first.locator("td").all_inner_texts()
+    assert [c.strip() for c in cells] == ["Burglary Dwelling", "Milestone", "8,045", "7,310", "−735", "−2%",
+                                          "−9.1%", "574", "On track: 574 below target"]
+    images = images_loaded(page)
+    assert len(images) == 10 and all(i["ok"] for i in images)
+    assert page.locator(".spcb-demonstration").is_visible()
+    page.get_by_role("link", name="Reduce public place violence by 5 per cent").first.click()
+    assert page.url.endswith("#reduce-public-place-violence")
