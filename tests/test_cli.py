@@ -60,3 +60,9 @@ def test_demo_extract_command_writes_the_extract(tmp_path):
     result = run("demo-extract", "--out", str(tmp_path))
     assert result.returncode == 0
     assert (tmp_path / "recorded-crime.csv.gz").read_bytes() == (DATA / "extract" / "recorded-crime.csv.gz").read_bytes()
+
+
+def test_jobs_must_be_positive():
+    result = run("build", "--period", "2014-11", "--jobs", "0")
+    assert result.returncode == 2
+    assert "--jobs: expected a whole number of 1 or more; found '0'" in result.stderr

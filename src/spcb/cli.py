@@ -16,6 +16,12 @@ from .plan import PlanError
 ERRORS = (PlanError, InputError, PeriodError, NarrativeError, builder.BuildError)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more; found {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spcb", description="Reproducible police and crime board report book.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -29,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("build", help="execute every notebook for a period and build the site")
     period_options(run)
-    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once (default: cores)")
+    run.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="notebooks run at once (default: cores)")
 
     table = commands.add_parser("table", help="print a table of the report")
     table.add_argument("name", choices=["milestones"])
