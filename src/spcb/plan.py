@@ -127,10 +127,6 @@ class Plan:
             frequency = "quarterly"
         return self.reporting_months.get(frequency, ())
 
-    @property
-    def measured_series(self) -> list[str]:
-        return sorted({m.series for m in self.measures.values()})
-
 
 def load(path: str | Path) -> Plan:
     """Read and check a plan file."""
