@@ -1,0 +1,270 @@
+"""The store: canonical tables as Parquet under `<data>/store/`, with a log of every file ingested.
+
+Ingesting is all or nothing. Files are read and checked first; the new store is written beside the old
+one and swapped in only when everything has succeeded, so a failed ingest leaves the store byte for byte
+as it was. A file already ingested (same SHA-256) changes nothing; a newer file for a period already
+stored replaces that period's rows, and the report says which rows it replaced.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import importers
+from .contract import TABLES, Table
+from .inputs import InputError
+
+LOG = "ingest-log.json"
+SOURCE = "source"  # every stored row carries the SHA-256 (first 16 hex digits) of the file it came from
+CSV_SUFFIXES = (".csv", ".csv.gz")
+
+
+@dataclass
+class FileResult:
+    """What happened to one file in an ingest."""
+
+    path: str
+    sha256: str
+    status: str  # ingested | unchanged
+    format: str = ""
+    table: str = ""
+    title: str = ""
+    demonstration: bool = False
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rejected_reasons: dict = field(default_factory=dict)
+    period_first: str = ""
+    period_last: str = ""
+    replaced_rows: int = 0
+    replaced: list = field(default_factory=list)  # [{"file": name, "rows": n, "periods": [...]}]
+
+    def describe(self) -> str:
+        if self.status == "unchanged":
+            return f"unchanged: {self.path} was already ingested (same SHA-256)"
+        text = (f"ingested {self.path} ({self.format}) into {self.table}: {self.rows_read:,} rows read, "
+                f"{self.rows_accepted:,} accepted, {self.rows_rejected:,} rejected")
+        if self.rejected_reasons:
+            text += " (" + "; ".join(f"{n:,} {why}" for why, n in self.rejected_reasons.items()) + ")"
+        if self.period_first:
+            text += f"; covers {self.period_first} to {self.period_last}"
+        for block in self.replaced:
+            text += (f"\n  replaced {block['rows']:,} rows of {self.table} from {block['file']} for "
+                     f"{_span(block['periods'])}")
+        return text
+
+
+def _span(periods: list[str]) -> str:
+    return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]} ({len(periods)} periods)"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expand(paths: list[str | Path]) -> list[Path]:
+    """Files to ingest: each file named, and every CSV file below each folder named, in a stable order."""
+    files = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            files += sorted(p for p in given.rglob("*") if p.is_file() and p.name.lower().endswith(CSV_SUFFIXES))
+        elif given.is_file():
+            files.append(given)
+        else:
+            raise InputError(f"{given}: no such file or folder")
+    return list(dict.fromkeys(files))
+
+
+class Store:
+    """The canonical tables of one data folder."""
+
+    def __init__(self, data_dir: str | Path):
+        self.root = Path(data_dir) / "store"
+
+    def exists(self) -> bool:
+        return (self.root / LOG).exists()
+
+    def log(self) -> list[dict]:
+        return json.loads((self.root / LOG).read_text(encoding="utf-8")) if self.exists() else []
+
+    def table(self, name: str) -> pd.DataFrame:
+        path = self.root / f"{name}.parquet"
+        if path.exists():
+            return pd.read_parquet(path)
+        return empty(TABLES[name])
+
+    def sources(self, name: str) -> list[dict]:
+        """Log entries of the files whose rows are in table `name` now."""
+        present = set(self.table(name)[SOURCE].unique())
+        return [e for e in self.log() if e["table"] == name and e["sha256"][:16] in present]
+
+
+def empty(table: Table) -> pd.DataFrame:
+    kinds = {"count": "int64", "integer": "int64", "number": "float64", "date": "datetime64[ns]"}
+    return pd.DataFrame({c.name: pd.Series(dtype=kinds.get(c.kind, "object")) for c in table.columns}
+                        | {SOURCE: pd.Series(dtype="object")})
+
+
+def _keys(table: Table, frame: pd.DataFrame) -> pd.Series:
+    """The replaceable block each row belongs to, as one string (e.g. 'West Yorkshire|2016-07')."""
+    parts = [frame["date"].dt.strftime("%Y-%m") if k == "month" and "month" not in frame else frame[k].astype(str)
+             for k in table.key]
+    key = parts[0].astype(str)
+    for part in parts[1:]:
+        key = key + "|" + part.astype(str)
+    return key
+
+
+def _period(table: Table, frame: pd.DataFrame) -> tuple[str, str]:
+    if table.period is None:
+        return "", ""
+    values = frame[table.period]
+    if values.empty:
+        return "", ""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.min().date().isoformat(), values.max().date().isoformat()
+    ordered = sorted(values.astype(str).unique())
+    return ordered[0], ordered[-1]
+
+
+def ingest(paths: list[str | Path], data_dir: str | Path) -> list[FileResult]:
+    """Ingest files into the store of `data_dir`, all or nothing."""
+    store = Store(data_dir)
+    log = store.log()
+    known = {entry["sha256"] for entry in log}
+    staged: dict[str, pd.DataFrame] = {}
+
+    def current(name: str) -> pd.DataFrame:
+        if name not in staged:
+            staged[name] = store.table(name)
+        return staged[name]
+
+    def lookup(kind: str) -> pd.DataFrame:
+        rows = current("lookup")
+        return rows[rows["lookup"] == kind]
+
+    context = importers.Context(lookup)
+    results, pending = [], []
+    for path in expand(paths):
+        digest = sha256(path)
+        if digest in known:
+            results.append(FileResult(str(path), digest, "unchanged"))
+        else:
+            known.add(digest)
+            pending.append((importers.recognise(path), path, digest))
+    names = {e["sha256"][:16]: Path(e["path"]).name for e in log}
+    for fmt, path, digest in sorted(pending, key=lambda item: importers.priority(item[0])):
+        parsed = importers.read_as(fmt, path, context)
+        table = TABLES[parsed.table]
+        rows = parsed.frame.assign(**{SOURCE: digest[:16]})
+        existing = current(parsed.table)
+        old_keys, new_keys = _keys(table, existing), _keys(table, rows)
+        replaced = existing[old_keys.isin(set(new_keys))]
+        blocks = [{"file": names.get(source, source), "rows": len(group),
+                   "periods": sorted(_keys(table, group).unique())}
+                  for source, group in replaced.groupby(SOURCE, sort=True)]
+        combined = pd.concat([existing[~old_keys.isin(set(new_keys))], rows], ignore_index=True)
+        staged[parsed.table] = combined.sort_values(table.column_names + [SOURCE], kind="stable",
+                                                    ignore_index=True)
+        first, last = _period(table, rows)
+        result = FileResult(str(path), digest, "ingested", fmt.name, parsed.table, parsed.title,
+                            parsed.demonstration, parsed.rows_read, parsed.rows_read - sum(parsed.rejected.values()),
+                            sum(parsed.rejected.values()), dict(parsed.rejected), first, last, len(replaced), blocks)
+        results.append(result)
+        names[digest[:16]] = path.name
+    if pending:
+        _write(store, staged, log + [_entry(r) for r in results if r.status == "ingested"])
+    return results
+
+
+def _entry(result: FileResult) -> dict:
+    entry = asdict(result)
+    entry.pop("status")
+    return entry
+
+
+def _write(store: Store, staged: dict[str, pd.DataFrame], log: list[dict]) -> None:
+    """Write the new store beside the old one, then swap: the old store is never half-written."""
+    parent = store.root.parent
+    new, old = parent / ".store-new", parent / ".store-old"
+    for folder in (new, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        if store.root.exists():
+            shutil.copytree(store.root, new)
+        else:
+            new.mkdir(parents=True)
+        for name, frame in staged.items():
+            frame = frame.astype({c.name: "object" for c in TABLES[name].columns if c.kind == "text"})
+            frame.to_parquet(new / f"{name}.parquet", index=False)
+        (new / LOG).write_text(json.dumps(log, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    if store.root.exists():
+        os.replace(store.root, old)
+    os.replace(new, store.root)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def summary(data_dir: str | Path) -> dict:
+    """Per table and per source file: the periods covered and the rows by category."""
+    store = Store(data_dir)
+    if not store.exists():
+        raise InputError(f"{store.root}: no store yet; run `spcb ingest PATH...` first")
+    out = {"store": str(store.root), "tables": {}}
+    for name, table in TABLES.items():
+        frame = store.table(name)
+        if frame.empty:
+            continue
+        entries = {e["sha256"][:16]: e for e in store.log()}
+        sources = []
+        for source, rows in frame.groupby(SOURCE, sort=True):
+            entry = entries.get(source, {})
+            first, last = _period(table, rows)
+            sources.append({
+                "file": entry.get("path", source), "format": entry.get("format", ""),
+                "sha256": entry.get("sha256", source), "demonstration": entry.get("demonstration", False),
+                "period_column": table.period,
+                "periods": int(rows[table.period].nunique()) if table.period else None,
+                "first": first, "last": last, "rows": len(rows),
+                "counted": table.measure or "rows",
+                "by_category": {str(k): int(v) for k, v in (
+                    rows.groupby(table.category)[table.measure].sum() if table.measure
+                    else rows[table.category].value_counts().sort_index()).items()},
+            })
+        out["tables"][name] = {"description": table.description, "rows": len(frame), "sources": sources}
+    out["superseded"] = [{"file": e["path"], "replaced_rows": e["replaced_rows"], "replaced": e["replaced"]}
+                         for e in store.log() if e["replaced_rows"]]
+    return out
+
+
+def summary_text(report: dict) -> str:
+    lines = [f"Store: {report['store']}"]
+    for name, table in report["tables"].items():
+        lines.append(f"\n{name}: {table['rows']:,} rows — {table['description']}")
+        for source in table["sources"]:
+            label = " [demonstration]" if source["demonstration"] else ""
+            span = f", {source['first']} to {source['last']}" if source["first"] else ""
+            lines.append(f"  {source['file']}{label}: {source['rows']:,} rows{span}; {source['counted']} by "
+                         f"{TABLES[name].category}:")
+            categories = source["by_category"]
+            shown = list(categories.items())[:12]
+            lines += [f"    {category}: {count:,}" for category, count in shown]
+            if len(categories) > len(shown):
+                lines.append(f"    … and {len(categories) - len(shown)} more categories")
+    for block in report["superseded"]:
+        for part in block["replaced"]:
+            lines.append(f"\n{block['file']} replaced {part['rows']:,} rows from {part['file']} "
+                         f"({_span(part['periods'])})")
+    return "\n".join(lines) + "\n"
