@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped data, and one book built into a temporary copy of the project."""
+"""Shared fixtures: a data folder with its store, and one book built into a temporary copy of the project."""
 from __future__ import annotations
 
 import shutil
@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from spcb import build
+from spcb import build, store
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared" / "data"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "book", "notebooks")
 
 
@@ -25,9 +26,22 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def shipped_data(target: Path) -> Path:
+    """A data folder like the shipped one (plan, commentary, sources), its store built by `spcb ingest`."""
+    for name in ("plan", "narrative", "extract", "sources"):
+        (target / name).symlink_to(DATA / name)
+    store.ingest([target / "extract", target / "sources"], target)
+    return target
+
+
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
+def data(tmp_path_factory) -> Path:
+    return shipped_data(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, data) -> Path:
     """The project built for 2014-11 as of 2014-11-24 in a temporary folder; returns that folder."""
     root = copy_project(tmp_path_factory.mktemp("book"))
-    build.build("2014-11", "2014-11-24", DATA, workers=2, root=root)
+    build.build("2014-11", "2014-11-24", data, workers=2, root=root)
     return root

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import DATA
 from html_tables import read_page
-from spcb import build, plan
+from spcb import build, plan, store
 
 pytestmark = pytest.mark.integration
 
@@ -74,12 +74,15 @@ def test_nbval_reproduces_every_executed_notebook(built_book):
 
 def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(DATA, data)
+    shutil.copytree(DATA / "extract", data / "extract")
+    for name in ("plan", "narrative", "sources"):
+        (data / name).symlink_to(DATA / name)
     extract = data / "extract" / "recorded-crime.csv.gz"
     with gzip.open(extract, "rt", encoding="utf-8") as handle:
         kept = [line for line in handle if ",hate_crime," not in line]
     with gzip.open(extract, "wt", encoding="utf-8") as handle:
         handle.writelines(kept)
+    store.ingest([data / "extract", data / "sources"], data)
     site = built_book / "_build" / "html"
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
     notebooks = {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")}

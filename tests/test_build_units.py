@@ -4,7 +4,7 @@ import json
 import nbformat
 import pytest
 
-from conftest import DATA, ROOT, copy_project
+from conftest import ROOT, copy_project
 from spcb import build
 from spcb.pages import Report
 
@@ -15,9 +15,9 @@ def test_find_root_walks_upwards(tmp_path):
         build.find_root(tmp_path)
 
 
-def test_jobs_cover_the_summary_and_every_objective_in_order():
-    report = Report.load(DATA, "2014-11")
-    jobs = build.jobs(ROOT, report, DATA)
+def test_jobs_cover_the_summary_and_every_objective_in_order(data):
+    report = Report.load(data, "2014-11")
+    jobs = build.jobs(ROOT, report, ROOT / "data")
     assert [j.page for j in jobs][:3] == ["executive-summary", "objective-01-public-confidence",
                                           "objective-02-stronger-partnerships"]
     assert len(jobs) == 1 + len(report.plan.objectives)

@@ -1,14 +1,13 @@
 import pandas as pd
 import pytest
 
-from conftest import DATA
 from spcb import charts, inputs, measures, periods, plan
 
 
 @pytest.fixture(scope="module")
-def violence():
-    shipped = plan.load_dir(DATA)
-    extract = inputs.load_extract(DATA)
+def violence(data):
+    shipped = plan.load_dir(data)
+    extract = inputs.load_extract(data)
     window = periods.resolve("2014-11", None, extract.first_date, extract.last_date)
     measure = shipped.measures["public_place_violence_injury"]
     return measures.monthly(extract, measure.series, window), measure

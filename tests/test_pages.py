@@ -1,7 +1,6 @@
 """What the pages display, captured without a kernel: headings, markers, tables and charts."""
 import pytest
 
-from conftest import DATA
 from spcb import pages
 
 
@@ -22,10 +21,10 @@ def shown(monkeypatch):
 
 
 @pytest.fixture
-def without_commentary(tmp_path):
-    """The shipped plan and extract, with no commentary at all."""
-    for name in ("plan", "extract"):
-        (tmp_path / name).symlink_to(DATA / name)
+def without_commentary(tmp_path, data):
+    """The shipped plan and store, with no commentary at all."""
+    for name in ("plan", "store"):
+        (tmp_path / name).symlink_to(data / name)
     return tmp_path
 
 
@@ -33,8 +32,8 @@ def markdown(outputs):
     return "\n".join(o[1] for o in outputs if o[0] == "Markdown")
 
 
-def test_objective_page_has_title_headings_leads_tables_and_charts(shown):
-    pages.Report.load(DATA, "2014-11", "2014-11-24").objective("reduce-crime")
+def test_objective_page_has_title_headings_leads_tables_and_charts(shown, data):
+    pages.Report.load(data, "2014-11", "2014-11-24").objective("reduce-crime")
     assert shown[0] == ("glue", "title", "Reduce crime and offending")
     text = markdown(shown)
     assert "(reduce-property-crime)=\n## Reduce property-related crime" in text
@@ -65,6 +64,6 @@ def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary):
     assert "{doc}`Reduce crime and offending <objective-06-reduce-crime>`: 5 items; 3 awaiting an update" in text
 
 
-def test_unknown_objective_is_a_clear_error():
+def test_unknown_objective_is_a_clear_error(data):
     with pytest.raises(KeyError, match="no objective 'reduce-crimes'"):
-        pages.Report.load(DATA, "2014-11").objective("reduce-crimes")
+        pages.Report.load(data, "2014-11").objective("reduce-crimes")

@@ -89,10 +89,9 @@ def test_rows_from_the_shipped_data_match_the_paper(index, shipped_rows):
 
 
 @pytest.fixture(scope="module")
-def shipped_rows():
-    from conftest import DATA
+def shipped_rows(data):
     from spcb import inputs, periods, plan
-    shipped = plan.load_dir(DATA)
-    extract = inputs.load_extract(DATA)
+    shipped = plan.load_dir(data)
+    extract = inputs.load_extract(data)
     window = periods.resolve("2014-11", "2014-11-24", extract.first_date, extract.last_date)
     return tables.rows_for(shipped.milestone_table, extract, window)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
 from . import build as builder
-from . import demo, tables
-from .inputs import InputError
+from . import demo, store, tables
+from .contract import InputError
 from .narrative import NarrativeError
 from .periods import PeriodError
 from .plan import PlanError
@@ -45,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("verify", help="re-run the executed notebooks with nbval and compare outputs")
     period_options(check, as_of=False)
 
+    ingest = commands.add_parser("ingest", help="read published files or the force's extract into the store")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders searched for *.csv and *.csv.gz")
+    ingest.add_argument("--data", default="data", help="data folder whose store/ receives them (default: data)")
+
+    report = commands.add_parser("summary", help="what the store holds, per source file")
+    report.add_argument("--data", default="data", help="data folder (default: data)")
+    report.add_argument("--format", choices=["text", "json"], default="text")
+
     generate = commands.add_parser("demo-extract", help="write the demonstration extract")
     generate.add_argument("--out", default="data/extract", help="folder to write (default: data/extract)")
     return parser
@@ -69,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(_table(args))
         elif args.command == "verify":
             return builder.verify(args.period, args.root)
+        elif args.command == "ingest":
+            for result in store.ingest(args.paths, args.data):
+                print(result.describe())
+        elif args.command == "summary":
+            report = store.summary(args.data)
+            print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
+                  else store.summary_text(report), end="" if args.format == "text" else "\n")
         elif args.command == "demo-extract":
             print(f"Wrote {demo.write(args.out)}")
     except ERRORS as exc:

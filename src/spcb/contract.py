@@ -11,7 +11,23 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from .inputs import SERIES, InputError
+
+class InputError(ValueError):
+    """An input file breaks the contract; the message is one line an analyst can act on."""
+
+
+SERIES = {
+    "total_recorded_crime": "All crimes recorded by the force (total recorded crime)",
+    "burglary_dwelling": "Burglary of a dwelling",
+    "public_place_violence_injury": "Violence with injury in a public place",
+    "robbery": "Robbery of personal property and of business property",
+    "vehicle_crime": "Theft of and from vehicles and vehicle interference",
+    "business_crime": "Crimes against businesses (flagged as business crime)",
+    "theft_from_shops": "Theft from shops and stalls",
+    "make_off_without_payment": "Making off without payment",
+    "domestic_abuse_incidents": "Domestic abuse incidents recorded (crimes and non-crimes)",
+    "hate_crime": "Hate crimes recorded",
+}
 
 
 # Police force areas, by their canonical (ONS) names. Other spellings map here through `force_name`.

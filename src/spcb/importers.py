@@ -18,8 +18,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from .contract import force_name, validate
-from .inputs import InputError
+from .contract import InputError, force_name, validate
 
 EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
@@ -226,7 +225,7 @@ def _quarterly(source: Source, table: str, names: dict[str, str]) -> Parsed:
     bad_quarter = ~frame["quarter"].isin([1, 2, 3, 4])
     if bad_quarter.any():
         index = int(bad_quarter.to_numpy().nonzero()[0][0])
-        raise source.fail(index, names["quarter"], frame["quarter"].iloc[index], "a quarter from 1 to 4")
+        raise source.fail(index, names["quarter"], source.frame[names["quarter"]].iloc[index], "a quarter from 1 to 4")
     return Parsed(table, source.validated(table, frame, names), len(frame))
 
 

@@ -17,8 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import importers
-from .contract import TABLES, Table
-from .inputs import InputError
+from .contract import TABLES, InputError, Table
 
 LOG = "ingest-log.json"
 SOURCE = "source"  # every stored row carries the SHA-256 (first 16 hex digits) of the file it came from
