@@ -68,6 +68,20 @@ def test_items_show_their_lead_frequency_and_update(built_book):
     assert "1 April 2014 to 24 November 2014" in summary
 
 
+def test_comparison_page_uses_real_data_and_names_its_sources(built_book):
+    page = read_page(pages(built_book) / "how-the-force-compares.html")
+    assert page.h1 == "How the force compares"
+    rates = page.tables["T_comparison-rates"]["rows"]
+    assert rates[1] == ["West Midlands", "174,207", "2,805,891", "62.1", "172,421", "+1.0%"]
+    assert rates[-1][0] == "Metropolitan forces"
+    assert "T_comparison-types" in page.tables
+    text = (pages(built_book) / "how-the-force-compares.html").read_text()
+    assert "not the Home Office" in text and "spcb-demonstration" not in text
+    assert text.count("Source: ONS police recorded crime") >= 3
+    assert "The data differs" in text and "a fall of 17.8% (37,845 crimes)" in text
+    assert page.images[-1]["alt"].startswith("Line chart of crimes per 1,000 residents")
+
+
 def test_nbval_reproduces_every_executed_notebook(built_book):
     assert build.verify("2014-11", root=built_book) == 0
 

@@ -156,3 +156,11 @@ def test_bad_files_are_refused_with_file_line_and_column(case):
     assert text.startswith(f"{path}{where}"), text
     assert message in text, text
     assert "\n" not in text
+
+
+def test_readme_documents_the_formats_and_the_contract():
+    from spcb import contract
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    between = lambda name: readme.split(f"<!-- {name}:start -->\n")[1].split(f"<!-- {name}:end -->")[0]
+    assert between("formats") == importers.formats_markdown()
+    assert between("contract") == contract.markdown()

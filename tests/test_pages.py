@@ -67,3 +67,12 @@ def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary):
 def test_unknown_objective_is_a_clear_error(data):
     with pytest.raises(KeyError, match="no objective 'reduce-crimes'"):
         pages.Report.load(data, "2014-11").objective("reduce-crimes")
+
+
+def test_comparison_page(shown, data):
+    pages.Report.load(data, "2014-11", "2014-11-24").comparison()
+    assert shown[0] == ("glue", "title", "How the force compares")
+    text = markdown(shown)
+    assert "12 months to 30 September 2014" in text and "not the Home Office's most similar group" in text
+    assert sum(o[0] == "HTML" for o in shown) == 2 and sum(o[0] == "image" for o in shown) == 1
+    assert text.count(":class: warning spcb-finding") == 1

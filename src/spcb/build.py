@@ -47,10 +47,12 @@ def find_root(start: str | Path = ".") -> Path:
 
 
 def jobs(root: Path, report: Report, data_dir: Path) -> list[Job]:
-    """The executive summary and one page per objective, parameterised for the report's window."""
+    """The executive summary, the comparison with other forces and one page per objective, parameterised for
+    the report's window."""
     data = os.path.relpath(data_dir.resolve(), (root / REPORT_DIR).resolve())
     common = {"period": str(report.period), "as_of": report.window.as_of.isoformat(), "data_dir": data}
-    found = [Job(root / TEMPLATES / "executive-summary.ipynb", "executive-summary", common)]
+    found = [Job(root / TEMPLATES / f"{page}.ipynb", page, common)
+             for page in ("executive-summary", "how-the-force-compares")]
     for index, objective in enumerate(report.plan.objectives, start=1):
         found.append(Job(root / TEMPLATES / "objective.ipynb", page_name(index, objective),
                          {**common, "objective": objective.id}))

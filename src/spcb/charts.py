@@ -61,3 +61,38 @@ def alt_text(frame: pd.DataFrame, measure: Measure) -> str:
 
 def _name(row: pd.Series) -> str:
     return calendar.month_name[row["month"].month]
+
+
+def comparison_png(frame: pd.DataFrame, force: str, group_name: str) -> bytes:
+    """Crimes per 1,000 residents over time: the force and its group in colour, each member in grey."""
+    main = frame[frame["name"].isin([force, group_name])]
+    members = frame[~frame["name"].isin([force, group_name])]
+    with sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
+        for index, (name, rows) in enumerate(members.groupby("name", sort=True)):
+            ax.plot(rows["period_end"], rows["per_1000"], color="#9a9a9a", linewidth=0.9,
+                    label="Each comparator force" if index == 0 else None)
+        sns.lineplot(data=main, x="period_end", y="per_1000", hue="name", style="name", hue_order=[force, group_name],
+                     style_order=[force, group_name], palette=sns.color_palette("colorblind", 2), markers=False,
+                     dashes={force: "", group_name: (4, 2)}, linewidth=2.4, ax=ax)
+        ax.set_xlabel("12 months ending")
+        ax.set_ylabel("Crimes per 1,000 residents")
+        ax.set_title("Crimes per 1,000 residents, excluding fraud", loc="left", fontsize=11)
+        ax.legend(title="", frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def comparison_alt(frame: pd.DataFrame, force: str, group_name: str) -> str:
+    """The comparison chart in words: where each line starts and ends, and how often the force was lower."""
+    wide = frame.pivot(index="period_end", columns="name", values="per_1000").sort_index()
+    first, last = wide.index[0], wide.index[-1]
+    below = int((wide[force] < wide[group_name]).sum())
+    return (f"Line chart of crimes per 1,000 residents, excluding fraud, for the 12 months to each quarter end from "
+            f"{first:%B %Y} to {last:%B %Y}. {force} went from {wide[force].iloc[0]:.1f} to "
+            f"{wide[force].iloc[-1]:.1f}; the {group_name.lower()} together went from "
+            f"{wide[group_name].iloc[0]:.1f} to {wide[group_name].iloc[-1]:.1f}. {force} was below the group at "
+            f"{below} of {len(wide)} quarter ends. Grey lines show each comparator force.")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import build as builder
-from . import demo, store, tables
+from . import contract, demo, store, tables
 from .contract import InputError
 from .narrative import NarrativeError
 from .periods import PeriodError
@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--data", default="data", help="data folder (default: data)")
     report.add_argument("--format", choices=["text", "json"], default="text")
 
+    commands.add_parser("contract", help="print the input contract (the canonical tables) as Markdown")
+
     generate = commands.add_parser("demo-extract", help="write the demonstration extract")
     generate.add_argument("--out", default="data/extract", help="folder to write (default: data/extract)")
     return parser
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             report = store.summary(args.data)
             print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
                   else store.summary_text(report), end="" if args.format == "text" else "\n")
+        elif args.command == "contract":
+            print(contract.markdown(), end="")
         elif args.command == "demo-extract":
             print(f"Wrote {demo.write(args.out)}")
     except ERRORS as exc:

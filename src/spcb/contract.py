@@ -266,3 +266,21 @@ def _expected(column: Column) -> str:
         return f"one of {shown}"
     return {"count": "a whole number of 0 or more", "month": "a month written YYYY-MM"}.get(
         column.kind, f"a non-empty {column.type_name}")
+
+
+def markdown() -> str:
+    """The contract as Markdown, for the README (a test keeps the two the same)."""
+    parts = []
+    for table in TABLES.values():
+        parts.append(f"#### `{table.name}`\n\n{table.description}. A newer file replaces the rows with the same "
+                     f"{', '.join(table.key)}.\n\n| column | type | allowed values | unit | meaning |\n|---|---|---|---|---|")
+        for column in table.columns:
+            allowed = ", ".join(column.allowed) if column.allowed and len(column.allowed) <= 12 else (
+                "a police force area" if column.allowed == FORCES else
+                "a data.police.uk crime category" if column.allowed else "")
+            if column.optional:
+                allowed = (allowed + "; " if allowed else "") + "may be empty"
+            parts.append(f"| `{column.name}` | {column.type_name} | {allowed} | {column.unit} | "
+                         f"{column.description} |")
+        parts.append("")
+    return "\n".join(parts)

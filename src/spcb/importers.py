@@ -98,10 +98,12 @@ class Format:
 
     name: str
     description: str
+    table: str
     columns: tuple[str, ...]
     read: Callable[[Source, "Context"], Parsed]
     filename: str | None = None  # regex a file name must match to be this format (its first group is the month)
-    prefix: str | None = None  # leading header columns that identify a wide format
+    wide: Callable[[list[str]], bool] | None = None  # recognises a wide header (one column per area or group)
+    wide_rule: str = ""  # that rule in words, for the README
 
 
 class Context:
@@ -397,6 +399,11 @@ def _force_ids(source: Source, context: Context) -> Parsed:
                                         "value": "Population 2010"}, forces="name")
 
 
+def _mostly_forces(columns: list[str]) -> bool:
+    """A wide header of force areas, perhaps with a misspelt one; local authority headers are mostly not."""
+    return sum(bool(force_name(c)) for c in columns) >= len(columns) / 2
+
+
 POLICE_UK_STREET = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                     "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
 POLICE_UK_STOP = ("Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",
@@ -408,48 +415,56 @@ POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longi
 
 # Reference lookups come first, so that the files that use them find them in the same ingest.
 FORMATS = (
-    Format("lsoa-lookup", "LSOA to local authority and police force (ONS)", (
+    Format("lsoa-lookup", "LSOA to local authority and police force (ONS)", "lookup", (
         "Region code", "Region name", "Local authority code", "Local authority name", "MSOA Code", "MSOA Name",
         "LSOA Code", "LSOA Name", "Police_force"), _lsoa),
-    Format("local-authority-lookup", "Local authority to community safety partnership and force (ONS)", (
-        "LAD16CD", "LAD16NM", "CSP16CD", "CSP16NM", "PFA16CD", "PFA16NM", "FID"), _local_authority),
-    Format("offence-codes", "Home Office offence codes, groups and data.police.uk categories", (
+    Format("local-authority-lookup", "Local authority to community safety partnership and force (ONS)", "lookup",
+           ("LAD16CD", "LAD16NM", "CSP16CD", "CSP16NM", "PFA16CD", "PFA16NM", "FID"), _local_authority),
+    Format("offence-codes", "Home Office offence codes, groups and data.police.uk categories", "lookup", (
         "Offence_Group", "Offence_Code", "Offence_Description", "Offence_Subgroup", "Police.uk_Cat"), _offence_codes),
-    Format("offence-severity", "Offence codes with ONS crime severity weights", (
+    Format("offence-severity", "Offence codes with ONS crime severity weights", "lookup", (
         "ONS_COUNTS_category", "ONS_COUNTS_description", "ONS_SEVERITY_code", "ONS_COUNTS_code",
         "ONS_SEVERITY_category", "ONS_SEVERITY_offence", "ONS_SEVERITY_weight", "POLICE_UK_CAT_MAP_code",
         "POLICE_UK_CAT_MAP_sub_class", "POLICE_UK_CAT_MAP_offence", "POLICE_UK_CAT_MAP_category"), _offence_severity),
-    Format("police-uk-force-ids", "data.police.uk force identifiers", ("id", "Label", "Population 2010"), _force_ids),
-    Format("spcb-extract", "The force's own extract of daily counts (spcb format)",
+    Format("police-uk-force-ids", "data.police.uk force identifiers", "lookup", ("id", "Label", "Population 2010"),
+           _force_ids),
+    Format("spcb-extract", "The force's own extract of daily counts (spcb format)", "recorded_crime",
            ("date", "area", "series", "count"), _spcb_extract),
-    Format("police-uk-street", "data.police.uk street-level crime, one month of one force", POLICE_UK_STREET,
-           _street, filename=r"^(\d{4}-\d{2})-[a-z-]+-street\.csv$"),
-    Format("police-uk-stop-and-search", "data.police.uk stop and search, one month of one force", POLICE_UK_STOP,
-           _stop_search, filename=r"^(\d{4}-\d{2})-[a-z-]+-stop-and-search\.csv$"),
-    Format("police-uk-outcomes", "data.police.uk outcomes, one month of one force", POLICE_UK_OUTCOMES,
+    Format("police-uk-street", "data.police.uk street-level crime, one month of one force", "street_crime",
+           POLICE_UK_STREET, _street, filename=r"^(\d{4}-\d{2})-[a-z-]+-street\.csv$"),
+    Format("police-uk-stop-and-search", "data.police.uk stop and search, one month of one force", "stop_search",
+           POLICE_UK_STOP, _stop_search, filename=r"^(\d{4}-\d{2})-[a-z-]+-stop-and-search\.csv$"),
+    Format("police-uk-outcomes", "data.police.uk outcomes, one month of one force", "outcomes", POLICE_UK_OUTCOMES,
            _outcomes, filename=r"^(\d{4}-\d{2})-[a-z-]+-outcomes\.csv$"),
-    Format("homeoffice-offence-group", "Home Office police recorded crime by quarter and offence group", (
-        "Financial Year", "Financial Quarter", "Force Name", "Offence Group", "Number of Offences"), _offence_group),
-    Format("homeoffice-offence-code", "Home Office police recorded crime by quarter and offence code", (
-        "Financial_Year", "Financial_Quarter", "Force_Name", "Offence_Description", "Offence_Group",
-        "Offence_Subgroup", "Offence_Code", "Number_of_Offences"), _offence_code),
-    Format("homeoffice-outcomes", "Home Office crime outcomes by quarter, offence and outcome", (
+    Format("homeoffice-offence-group", "Home Office police recorded crime by quarter and offence group",
+           "recorded_crime_quarterly", ("Financial Year", "Financial Quarter", "Force Name", "Offence Group",
+                                        "Number of Offences"), _offence_group),
+    Format("homeoffice-offence-code", "Home Office police recorded crime by quarter and offence code",
+           "recorded_crime_by_code", ("Financial_Year", "Financial_Quarter", "Force_Name", "Offence_Description",
+                                      "Offence_Group", "Offence_Subgroup", "Offence_Code", "Number_of_Offences"),
+           _offence_code),
+    Format("homeoffice-outcomes", "Home Office crime outcomes by quarter, offence and outcome", "crime_outcomes", (
         "financial_year", "financial_quarter", "force_name", "offence_description", "offence_group",
         "offence_subgroup", "offence_code", "offence_code_expired", "outcome_description", "outcome_group",
         "outcome_type", "offences", "force_outcomes_recorded_in_quarter"), _crime_outcomes),
-    Format("ons-rolling-year", "ONS recorded crime by police force area, rolling 12-month totals", (
-        "12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"), _rolling_year),
-    Format("ons-population-pfa", "ONS mid-year population by police force area (wide)", ("year",), _population_pfa,
-           prefix="year,Cleveland"),
-    Format("ons-population-la", "ONS mid-year population by local authority (wide)", ("year",), _population_la,
-           prefix="year,Barking and Dagenham"),
-    Format("census-police-defined", "2011 Census population by police-defined ethnic group and force", (
-        "Police force", "White", "Black (or Black British)", "Asian (or Asian British)", "Chinese", "Mixed",
-        "Other"), _census_police),
-    Format("census-force", "2011 Census ethnic groups by police force area", ("PFA16NM",), _census_force,
-           prefix="PFA16NM,Ethnic Group: "),
-    Format("census-la", "2011 Census ethnic groups by local authority", ("geography",), _census_la,
-           prefix="date,geography,"),
+    Format("ons-rolling-year", "ONS recorded crime by police force area, rolling 12-month totals",
+           "rolling_year_crime", ("12 months ending", "PFA", "Region", "Offence",
+                                  "Rolling year total number of offences"), _rolling_year),
+    Format("ons-population-pfa", "ONS mid-year population by police force area (wide)", "population", ("year",),
+           _population_pfa, wide=lambda h: h[0] == "year" and _mostly_forces(h[1:]),
+           wide_rule="`year`, then one column per police force area"),
+    Format("ons-population-la", "ONS mid-year population by local authority (wide)", "population", ("year",),
+           _population_la, wide=lambda h: h[0] == "year" and not _mostly_forces(h[1:]),
+           wide_rule="`year`, then one column per local authority"),
+    Format("census-police-defined", "2011 Census population by police-defined ethnic group and force",
+           "census_ethnicity", ("Police force", "White", "Black (or Black British)", "Asian (or Asian British)",
+                                "Chinese", "Mixed", "Other"), _census_police),
+    Format("census-force", "2011 Census ethnic groups by police force area", "census_ethnicity", ("PFA16NM",),
+           _census_force, wide=lambda h: h[0] == "PFA16NM" and all(_CENSUS_LABEL.match(c) for c in h[1:]),
+           wide_rule="`PFA16NM`, then `Ethnic Group: …; measures: Value` columns"),
+    Format("census-la", "2011 Census ethnic groups by local authority", "census_ethnicity", ("geography",),
+           _census_la, wide=lambda h: h[:2] == ["date", "geography"] and any(_CENSUS_LABEL.match(c) for c in h),
+           wide_rule="`date`, `geography`, then `Ethnic Group: …; measures: Value` columns"),
 )
 
 ALLOWED_EXTRA = {"", "Policeuk_Cat", "Rural Urban", "geography code", "date", "LSOA11CD", "LAD16CD", "CSP16CD",
@@ -509,10 +524,8 @@ def _recognise(path: Path, header: list[str]) -> Format:
         if fmt.filename and re.match(fmt.filename, path.name):
             _check_header(path, header, fmt)
             return fmt
-    joined = ",".join(header)
     for fmt in FORMATS:
-        if fmt.filename is None and (joined.startswith(fmt.prefix) if fmt.prefix else
-                                     set(fmt.columns) <= set(header)):
+        if fmt.filename is None and (fmt.wide(header) if fmt.wide else set(fmt.columns) <= set(header)):
             _check_header(path, header, fmt)
             return fmt
     best = max(FORMATS, key=lambda f: len(set(f.columns) & set(header)) / len(f.columns))
@@ -527,7 +540,7 @@ def _check_header(path: Path, header: list[str], fmt: Format) -> None:
     if missing:
         raise InputError(f"{path}:1:1: missing the column {missing[0]!r} of a {fmt.name} file; found the header "
                          f"{','.join(header)!r}")
-    if fmt.prefix is None:
+    if fmt.wide is None:
         extra = [c for c in header if c not in fmt.columns and c not in ALLOWED_EXTRA]
         if extra:
             raise InputError(f"{path}:1:{header.index(extra[0]) + 1}: unexpected column {extra[0]!r} in a "
@@ -537,3 +550,16 @@ def _check_header(path: Path, header: list[str], fmt: Format) -> None:
 def priority(fmt: Format) -> int:
     return FORMATS.index(fmt)
 
+
+
+def formats_markdown() -> str:
+    """The formats `spcb ingest` recognises, as Markdown, for the README."""
+    lines = ["| format | what it is | recognised by | into table |", "|---|---|---|---|"]
+    for fmt in FORMATS:
+        pattern = (fmt.filename or "").strip("^$").replace(r"(\d{4}-\d{2})", "YYYY-MM").replace(
+            "[a-z-]+", "<force>").replace("\\.", ".")
+        how = (f"file name `{pattern}`" if fmt.filename
+               else f"header: {fmt.wide_rule}" if fmt.wide else "header columns " +
+               ", ".join(f"`{c}`" for c in fmt.columns[:4]) + (", …" if len(fmt.columns) > 4 else ""))
+        lines.append(f"| `{fmt.name}` | {fmt.description} | {how} | `{fmt.table}` |")
+    return "\n".join(lines) + "\n"

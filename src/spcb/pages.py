@@ -13,11 +13,14 @@ from pathlib import Path
 from IPython.display import HTML, Markdown, display
 from myst_nb import glue
 
-from . import charts, narrative, tables
+import pandas as pd
+
+from . import charts, compare, narrative, tables
+from .compare import Comparison
 from .inputs import Extract, load_extract
 from .measures import monthly
 from .periods import Month, Window, resolve
-from .plan import FREQUENCY_LABELS, Item, Objective, Plan, load_dir
+from .plan import FREQUENCY_LABELS, Item, Measure, Objective, Plan, load_dir
 from .narrative import Update
 
 def page_name(index: int, objective: Objective) -> str:
@@ -33,13 +36,14 @@ class Report:
     extract: Extract
     window: Window
     texts: dict[str, str]
+    data_dir: Path
 
     @classmethod
     def load(cls, data_dir: str | Path, period: str, as_of: str | date | None = None) -> "Report":
         plan = load_dir(data_dir)
         extract = load_extract(data_dir)
         window = resolve(period, as_of, extract.first_date, extract.last_date)
-        return cls(plan, extract, window, narrative.load(data_dir, window.period, plan))
+        return cls(plan, extract, window, narrative.load(data_dir, window.period, plan), Path(data_dir))
 
     @property
     def period(self) -> Month:
@@ -100,20 +104,83 @@ class Report:
             self._milestone_table()
         elif item.measures:
             rows = tables.rows_for(item.measures, self.extract, self.window)
-            display(HTML(tables.to_html(rows, f"{item.title}: year to date", item.id)))
+            display(HTML(tables.to_html(rows, f"{item.title}: year to date", item.id, self.extract.title)))
         for binding in item.measures:
             self._chart(binding.measure)
 
     def _milestone_table(self) -> None:
         rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
         caption = f"Milestones and deliverables, year to date to {self.window.as_of.day} {self.window.as_of:%B %Y}"
-        display(HTML(tables.to_html(rows, caption, "milestones")))
+        display(HTML(tables.to_html(rows, caption, "milestones", self.extract.title)))
 
-    def _chart(self, measure) -> None:
+    def _chart(self, measure: Measure) -> None:
         frame = monthly(self.extract, measure.series, self.window)
-        alt = charts.alt_text(frame, measure)
-        png = base64.b64encode(charts.trend_png(frame, measure)).decode("ascii")
-        display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+        _figure(charts.trend_png(frame, measure), charts.alt_text(frame, measure), self.extract.title)
+
+    def comparison(self) -> None:
+        """Display how the force compares with its comparator group, from ONS data, and check the paper."""
+        glue("title", "How the force compares", display=False)
+        spec = self.plan.comparison
+        if spec is None:
+            display(Markdown(f"The plan ({self.plan.source.name}) sets no comparator group."))
+            return
+        data = Comparison.load(self.data_dir, spec.force, spec.group, spec.group_name)
+        end = data.latest_quarter_end(self.window.as_of)
+        ending = f"{end.day} {end:%B %Y}"
+        display(Markdown(
+            f"*Crimes per 1,000 residents in the 12 months to {ending}, the latest quarter end on or before "
+            f"{self.window.as_of.day} {self.window.as_of:%B %Y}. Fraud is left out; residents are the ONS mid-year "
+            f"estimate for {end.year}. Every figure on this page is published data.*\n\n"
+            f"The **{spec.group_name.lower()}** ({', '.join(spec.group)}) are a comparator group set in the plan "
+            f"({self.plan.source.name}); they are not the Home Office's most similar group of forces, and another "
+            "group can be set there."))
+        display(HTML(tables.html_table(_rates_frame(data.rates(end)), f"Crimes per 1,000 residents, 12 months to "
+                                       f"{ending}", "comparison-rates", compare.SOURCE)))
+        display(HTML(tables.html_table(_breakdown_frame(data.breakdown(end), spec.force, spec.group_name),
+                                       f"Crimes per 1,000 residents by main offence type, 12 months to {ending}",
+                                       "comparison-types", compare.SOURCE)))
+        history = data.over_time()
+        history = history[history["period_end"] <= end]
+        _figure(charts.comparison_png(history, spec.force, spec.group_name),
+                charts.comparison_alt(history, spec.force, spec.group_name), compare.SOURCE)
+        findings = compare.check_paper(data, spec.paper, end)
+        if findings:
+            display(Markdown("## What the board paper says, checked against the data\n\n" + "\n\n".join(
+                _finding(f) for f in findings)))
+
+
+def _figure(png: bytes, alt: str, source: str) -> None:
+    """A PNG figure whose alt text travels in its output metadata, followed by its source."""
+    encoded = base64.b64encode(png).decode("ascii")
+    display({"image/png": encoded, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+    display(Markdown(f"*Source: {source}.*"))
+
+
+def _rates_frame(rates) -> "pd.DataFrame":
+    return pd.DataFrame({
+        "Area": rates["name"],
+        "Crimes": [f"{n:,}" for n in rates["crimes"]],
+        "Residents": [f"{n:,}" for n in rates["population"]],
+        "Crimes per 1,000": [f"{compare.rounded(v)}" for v in rates["per_1000"]],
+        "A year earlier": [f"{int(n):,}" for n in rates["previous"]],
+        "Change": [tables.signed_percent(c) for c in rates["change"]],
+    })
+
+
+def _breakdown_frame(types, force: str, group_name: str) -> "pd.DataFrame":
+    return pd.DataFrame({
+        "Offence type": types["type"],
+        f"{force} per 1,000": [f"{compare.rounded(v, 2)}" for v in types["force_per_1000"]],
+        f"{force} change": [tables.signed_percent(c) for c in types["force_change"]],
+        f"{group_name} per 1,000": [f"{compare.rounded(v, 2)}" for v in types["group_per_1000"]],
+        f"{group_name} change": [tables.signed_percent(c) for c in types["group_change"]],
+    })
+
+
+def _finding(finding: compare.Finding) -> str:
+    verdict, kind = ("The data bears this out", "note") if finding.agrees else ("The data differs", "warning")
+    return (f":::{{admonition}} {verdict}\n:class: {kind} spcb-finding\n**The paper:** {finding.claim}\n\n"
+            f"**The data:** {finding.data}\n:::")
 
 
 def _update(report: Report, item: Item, update: Update) -> str:

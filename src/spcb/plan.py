@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .contract import force_name
 from .periods import Month, PeriodError
 
 FREQUENCIES = ("monthly", "quarterly", "6-monthly", "quarterly-until-complete", "none")
@@ -91,6 +92,28 @@ class Objective:
 
 
 @dataclass(frozen=True)
+class PaperFigures:
+    """What the board paper says about the force against public data, for the book to check."""
+
+    lower_rate_than_group: bool | None = None
+    reduction_from: str | None = None
+    reduction_to: str | None = None
+    reduction_percent: float | None = None
+    reduction_crimes: int | None = None
+    second_lowest_year: str | None = None
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    """The force and the comparator group the plan compares it with."""
+
+    force: str
+    group_name: str
+    group: tuple[str, ...]
+    paper: PaperFigures = PaperFigures()
+
+
+@dataclass(frozen=True)
 class Plan:
     title: str
     force: str
@@ -100,6 +123,7 @@ class Plan:
     measures: dict[str, Measure]
     milestone_table: tuple[Binding, ...]
     objectives: tuple[Objective, ...]
+    comparison: ComparisonSpec | None = None
     source: Path = field(default=Path("plan.yml"))
 
     @property
@@ -217,7 +241,8 @@ class _Reader:
             raise self.fail(node, where, f"expected a month written YYYY-MM; found {node.value!r}") from None
 
     def plan(self, node: yaml.Node) -> Plan:
-        top = self.mapping(node, "plan file", ("plan", "reporting_months", "measures", "milestone_table", "objectives"))
+        top = self.mapping(node, "plan file", ("plan", "reporting_months", "measures", "milestone_table", "objectives"),
+                           ("comparison",))
         head = self.mapping(top["plan"], "plan", ("title", "force", "financial_year", "board"))
         year = self.month(head["financial_year"], "plan: field 'financial_year'")
         if year.month != 4:
@@ -241,8 +266,54 @@ class _Reader:
             measures=measures,
             milestone_table=table,
             objectives=objectives,
+            comparison=self.comparison(top["comparison"]) if "comparison" in top else None,
             source=self.path,
         )
+
+    def force(self, node: yaml.Node, where: str) -> str:
+        name = force_name(self.text(node, where))
+        if name is None:
+            raise self.fail(node, where, f"expected the name of a police force area; found {node.value!r}")
+        return name
+
+    def financial_year(self, node: yaml.Node, where: str) -> str:
+        value = self.text(node, where)
+        if not re.match(r"^\d{4}/\d{2}$", value):
+            raise self.fail(node, where, f"expected a financial year written like 2013/14; found {value!r}")
+        return value
+
+    def number(self, node: yaml.Node, where: str) -> float:
+        try:
+            return float(self.text(node, where))
+        except ValueError:
+            raise self.fail(node, where, f"expected a number; found {node.value!r}") from None
+
+    def comparison(self, node: yaml.Node) -> ComparisonSpec:
+        fields = self.mapping(node, "comparison", ("force", "group_name", "group"), ("paper",))
+        group = tuple(self.force(n, "comparison: field 'group'") for n in self.sequence(fields["group"],
+                                                                                         "comparison: field 'group'"))
+        paper = PaperFigures()
+        if "paper" in fields:
+            facts = self.mapping(fields["paper"], "comparison: field 'paper'", (),
+                                 ("lower_rate_than_group", "reduction", "second_lowest_year"))
+            reduction = self.mapping(facts["reduction"], "comparison: paper: field 'reduction'",
+                                     ("from", "to", "percent", "crimes")) if "reduction" in facts else {}
+            where = "comparison: paper: reduction: field"
+            flag = facts.get("lower_rate_than_group")
+            if flag is not None and flag.value not in ("true", "false"):
+                raise self.fail(flag, "comparison: paper: field 'lower_rate_than_group'", "expected true or false")
+            paper = PaperFigures(
+                lower_rate_than_group=None if flag is None else flag.value == "true",
+                reduction_from=self.financial_year(reduction["from"], f"{where} 'from'") if reduction else None,
+                reduction_to=self.financial_year(reduction["to"], f"{where} 'to'") if reduction else None,
+                reduction_percent=self.number(reduction["percent"], f"{where} 'percent'") if reduction else None,
+                reduction_crimes=int(self.number(reduction["crimes"], f"{where} 'crimes'")) if reduction else None,
+                second_lowest_year=self.financial_year(facts["second_lowest_year"],
+                                                       "comparison: paper: field 'second_lowest_year'")
+                if "second_lowest_year" in facts else None,
+            )
+        return ComparisonSpec(self.force(fields["force"], "comparison: field 'force'"),
+                              self.text(fields["group_name"], "comparison: field 'group_name'"), group, paper)
 
     def measures(self, node: yaml.Node) -> dict[str, Measure]:
         if not isinstance(node, yaml.MappingNode):

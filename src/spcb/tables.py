@@ -124,12 +124,24 @@ def data_frame(rows: list[Row]) -> pd.DataFrame:
     }, dtype=object)
 
 
-def to_html(rows: list[Row], caption: str, table_id: str) -> str:
-    """An accessible HTML table with a caption and header cells; stable from run to run."""
-    frame = display_frame(rows)
-    styler = (frame.style.set_uuid(table_id).hide(axis="index").set_caption(html.escape(caption))
+def html_table(frame: pd.DataFrame, caption: str, table_id: str, source: str) -> str:
+    """Any display frame as an accessible HTML table (caption, header cells) naming its source; stable
+    from run to run."""
+    escaped = frame.map(html.escape) if not frame.empty else frame
+    styler = (escaped.style.set_uuid(table_id).hide(axis="index").set_caption(html.escape(caption))
               .set_table_attributes('class="spcb-table"'))
-    return styler.to_html()
+    return styler.to_html() + f'<p class="spcb-source">Source: {html.escape(source)}</p>\n'
+
+
+def to_html(rows: list[Row], caption: str, table_id: str, source: str) -> str:
+    return html_table(display_frame(rows), caption, table_id, source)
+
+
+def signed_percent(value: Decimal | None) -> str:
+    """'+6.1%', '−1.0%', or a dash where there is no base to compare with."""
+    if value is None:
+        return DASH
+    return ("+" if value > 0 else "") + _signed(value, "%")
 
 
 def to_markdown(rows: list[Row]) -> str:
