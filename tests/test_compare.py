@@ -83,3 +83,19 @@ def test_over_time_has_the_force_and_group_at_every_quarter_end(comparison):
 def test_missing_population_is_a_clear_error(comparison):
     with pytest.raises(compare.InputError, match="no mid-year estimate for .* in 2008"):
         comparison.rates(pd.Timestamp("2008-09-30"))
+
+
+def test_published_quarters_match_the_home_office_file(data):
+    path = RAW / "homeoffice-prc-pfa-quarterly-offence-group" / "prc_pfa_quarterly_offence_group_2002-03_to_2023-24.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Force Name"] == "West Midlands"
+                and r["Offence Group"] != "Fraud offences"]
+
+    def raw(year, quarter):
+        return sum(int(r["Number of Offences"]) for r in rows
+                   if r["Financial Year"] == year and r["Financial Quarter"] == str(quarter))
+    quarters = compare.year_to_date_quarters(data, "West Midlands", END)
+    assert quarters["quarter"].tolist() == ["April to June 2014", "July to September 2014", "Year to date"]
+    assert quarters["crimes"].tolist() == [raw("2014/15", 1), raw("2014/15", 2), raw("2014/15", 1) + raw("2014/15", 2)]
+    assert quarters["previous"].iloc[0] == raw("2013/14", 1)
+    assert compare.year_to_date_quarters(data, "West Midlands", pd.Timestamp("2002-03-31")).empty

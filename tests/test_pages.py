@@ -74,5 +74,5 @@ def test_comparison_page(shown, data):
     assert shown[0] == ("glue", "title", "How the force compares")
     text = markdown(shown)
     assert "12 months to 30 September 2014" in text and "not the Home Office's most similar group" in text
-    assert sum(o[0] == "HTML" for o in shown) == 2 and sum(o[0] == "image" for o in shown) == 1
+    assert sum(o[0] == "HTML" for o in shown) == 3 and sum(o[0] == "image" for o in shown) == 1
     assert text.count(":class: warning spcb-finding") == 1

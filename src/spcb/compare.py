@@ -40,6 +40,7 @@ MAIN_TYPES = {
     "Miscellaneous crimes against society": "Other crimes against society",
 }
 TYPE_ORDER = list(dict.fromkeys(MAIN_TYPES.values()))
+QUARTERLY_SOURCE = "Home Office police recorded crime open data, quarterly counts by force and offence group"
 SOURCE = ("ONS police recorded crime by police force area (rolling 12-month totals) and ONS mid-year population "
           "estimates")
 
@@ -141,6 +142,35 @@ class Comparison:
         mine = self.crime[(self.crime["force"] == self.force) & (self.crime["period_end"].dt.month == 3)]
         totals = mine.groupby("period_end")["count"].sum()
         return {f"{end.year - 1}/{end.year % 100:02d}": int(total) for end, total in totals.items()}
+
+
+def year_to_date_quarters(data_dir, force: str, period_end: pd.Timestamp) -> pd.DataFrame:
+    """Published quarterly crime (excluding fraud) for the force, from April to `period_end`, against the same
+    quarters a year earlier; empty where the Home Office table is not in the store."""
+    quarters = Store(data_dir).table("recorded_crime_quarterly")
+    quarters = quarters[(quarters["force"] == force) & (quarters["offence_group"] != "Fraud offences")]
+    year = period_end.year if period_end.month > 3 else period_end.year - 1
+    last = (period_end.month - 4) % 12 // 3 + 1
+    rows = []
+    for quarter in range(1, last + 1):
+        now = quarters[(quarters["financial_year"] == _fy(year)) & (quarters["quarter"] == quarter)]["count"]
+        before = quarters[(quarters["financial_year"] == _fy(year - 1)) & (quarters["quarter"] == quarter)]["count"]
+        if now.empty or before.empty:
+            return pd.DataFrame()
+        start = pd.Timestamp(year, 4, 1) + pd.DateOffset(months=3 * (quarter - 1))
+        rows.append({"quarter": f"{start:%B} to {start + pd.DateOffset(months=2):%B} {start.year}",
+                     "crimes": int(now.sum()), "previous": int(before.sum())})
+    if rows:
+        rows.append({"quarter": "Year to date", "crimes": sum(r["crimes"] for r in rows),
+                     "previous": sum(r["previous"] for r in rows)})
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["change"] = [percent_change(c, p) for c, p in zip(frame["crimes"], frame["previous"])]
+    return frame
+
+
+def _fy(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
 def _pick(frame: pd.DataFrame, side: str, offence_type: str) -> int:

@@ -139,6 +139,17 @@ class Report:
         display(HTML(tables.html_table(_breakdown_frame(data.breakdown(end), spec.force, spec.group_name),
                                        f"Crimes per 1,000 residents by main offence type, 12 months to {ending}",
                                        "comparison-types", compare.SOURCE)))
+        quarters = compare.year_to_date_quarters(self.data_dir, spec.force, end)
+        if not quarters.empty:
+            display(Markdown(
+                f"Published quarterly figures give a check on the year-to-date tables, which come from the force's "
+                f"extract and run to {self.window.as_of.day} {self.window.as_of:%B %Y}:"))
+            display(HTML(tables.html_table(pd.DataFrame({
+                "Quarter": quarters["quarter"], "Crimes": [f"{n:,}" for n in quarters["crimes"]],
+                "A year earlier": [f"{n:,}" for n in quarters["previous"]],
+                "Change": [tables.signed_percent(c) for c in quarters["change"]]}),
+                f"Recorded crime in {spec.force} by quarter, excluding fraud", "comparison-quarters",
+                compare.QUARTERLY_SOURCE)))
         history = data.over_time()
         history = history[history["period_end"] <= end]
         _figure(charts.comparison_png(history, spec.force, spec.group_name),
