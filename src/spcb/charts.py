@@ -31,12 +31,17 @@ def trend_png(frame: pd.DataFrame, measure: Measure) -> bytes:
         ax.set_xlabel("")
         ax.set_ylabel(f"{measure.unit.capitalize()} per month")
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-        ax.set_title(f"{measure.label}: monthly {measure.unit} by financial year", loc="left", fontsize=11)
-        ax.legend(title="Financial year", frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-        plt.close(fig)
+        return _png(fig, ax, f"{measure.label}: monthly {measure.unit} by financial year", "Financial year")
+
+
+def _png(fig, ax, title: str, legend: str) -> bytes:
+    """Title, legend to the right, and the figure as PNG bytes without a timestamp or software tag."""
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.legend(title=legend, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -77,13 +82,7 @@ def comparison_png(frame: pd.DataFrame, force: str, group_name: str) -> bytes:
                      dashes={force: "", group_name: (4, 2)}, linewidth=2.4, ax=ax)
         ax.set_xlabel("12 months ending")
         ax.set_ylabel("Crimes per 1,000 residents")
-        ax.set_title("Crimes per 1,000 residents, excluding fraud", loc="left", fontsize=11)
-        ax.legend(title="", frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-        plt.close(fig)
-    return buffer.getvalue()
+        return _png(fig, ax, "Crimes per 1,000 residents, excluding fraud", "")
 
 
 def comparison_alt(frame: pd.DataFrame, force: str, group_name: str) -> str:

@@ -112,6 +112,16 @@ def _force(description: str = "police force area (canonical name)") -> Column:
     return Column("force", "text", description, FORCES)
 
 
+def _quarter() -> tuple[Column, ...]:
+    """The columns that place a Home Office row: financial year, quarter, force and offence group."""
+    return (Column("financial_year", "text", "financial year, e.g. 2014/15"),
+            Column("quarter", "integer", "quarter of the financial year, 1 (April to June) to 4"),
+            _force(), Column("offence_group", "text", "Home Office offence group"))
+
+
+QUARTER_KEY = ("financial_year", "quarter", "force")
+
+
 TABLES = {t.name: t for t in (
     Table("recorded_crime", "The force's own extract: crimes and incidents recorded per day, area and series", (
         Column("date", "date", "day the crime or incident was recorded"),
@@ -154,35 +164,26 @@ TABLES = {t.name: t for t in (
     ), key=("force", "month"), period="month", category="outcome_type", measure="count"),
     Table("recorded_crime_quarterly", "Home Office police recorded crime, quarterly counts by force and "
           "offence group", (
-        Column("financial_year", "text", "financial year, e.g. 2014/15"),
-        Column("quarter", "integer", "quarter of the financial year, 1 (April to June) to 4"),
-        _force(),
-        Column("offence_group", "text", "Home Office offence group"),
+        *_quarter(),
         Column("count", "integer", "offences recorded in the quarter", unit="offences"),
-    ), key=("financial_year", "quarter", "force"), period="financial_year", category="offence_group", measure="count"),
+    ), key=QUARTER_KEY, period="financial_year", category="offence_group", measure="count"),
     Table("recorded_crime_by_code", "Home Office police recorded crime, quarterly counts by force and offence "
           "code", (
-        Column("financial_year", "text", "financial year, e.g. 2017/18"),
-        Column("quarter", "integer", "quarter of the financial year, 1 (April to June) to 4"),
-        _force(),
-        Column("offence_group", "text", "Home Office offence group"),
+        *_quarter(),
         Column("offence_subgroup", "text", "Home Office offence subgroup"),
         Column("offence_code", "text", "Home Office offence code"),
         Column("offence_description", "text", "offence as described in the counting rules"),
         Column("count", "integer", "offences recorded in the quarter; may be negative where crimes cancelled in "
                "the quarter outnumber those recorded", unit="offences"),
-    ), key=("financial_year", "quarter", "force"), period="financial_year", category="offence_group", measure="count"),
+    ), key=QUARTER_KEY, period="financial_year", category="offence_group", measure="count"),
     Table("crime_outcomes", "Home Office crime outcomes by force, quarter, offence and outcome", (
-        Column("financial_year", "text", "financial year, e.g. 2017/18"),
-        Column("quarter", "integer", "quarter of the financial year, 1 to 4"),
-        _force(),
+        *_quarter(),
         Column("offence_code", "text", "Home Office offence code"),
-        Column("offence_group", "text", "Home Office offence group"),
         Column("outcome_group", "text", "outcome group"),
         Column("outcome_type", "text", "outcome type number"),
         Column("outcomes", "integer", "outcomes recorded in the quarter; may be negative where the quarter "
                "reverses outcomes recorded earlier", unit="outcomes"),
-    ), key=("financial_year", "quarter", "force"), period="financial_year", category="outcome_group", measure="outcomes"),
+    ), key=QUARTER_KEY, period="financial_year", category="outcome_group", measure="outcomes"),
     Table("rolling_year_crime", "ONS police recorded crime by police force area: totals for the 12 months "
           "ending on each date", (
         Column("period_end", "date", "last day of the 12 months"),
