@@ -1,4 +1,3 @@
-import pandas as pd
 import pytest
 
 from spcb import charts, inputs, measures, periods, plan

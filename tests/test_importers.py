@@ -164,3 +164,17 @@ def test_readme_documents_the_formats_and_the_contract():
     between = lambda name: readme.split(f"<!-- {name}:start -->\n")[1].split(f"<!-- {name}:end -->")[0]
     assert between("formats") == importers.formats_markdown()
     assert between("contract") == contract.markdown()
+
+
+def test_outcomes_files_are_counted_by_month_force_lsoa_and_outcome(tmp_path):
+    header = ",".join(importers.POLICE_UK_OUTCOMES) + "\n"
+    row = "id{n},2016-07,West Yorkshire Police,West Yorkshire Police,-1.5,53.5,On or near X,{lsoa},Leeds 001A,{outcome}\n"
+    path = tmp_path / "2016-07-west-yorkshire-outcomes.csv"
+    path.write_text(header + row.format(n=1, lsoa="E01011229", outcome="Offender given a caution")
+                    + row.format(n=2, lsoa="E01011229", outcome="Offender given a caution")
+                    + row.format(n=3, lsoa="", outcome="Investigation complete; no suspect identified"),
+                    encoding="utf-8")
+    parsed = read(path)
+    assert parsed.table == "outcomes" and parsed.rows_read == 3
+    assert parsed.frame[["lsoa_code", "outcome_type", "count"]].values.tolist() == [
+        ["", "Investigation complete; no suspect identified", 1], ["E01011229", "Offender given a caution", 2]]

@@ -74,7 +74,7 @@ def comparison_png(frame: pd.DataFrame, force: str, group_name: str) -> bytes:
     members = frame[~frame["name"].isin([force, group_name])]
     with sns.axes_style("whitegrid"):
         fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
-        for index, (name, rows) in enumerate(members.groupby("name", sort=True)):
+        for index, (_, rows) in enumerate(members.groupby("name", sort=True)):
             ax.plot(rows["period_end"], rows["per_1000"], color="#9a9a9a", linewidth=0.9,
                     label="Each comparator force" if index == 0 else None)
         sns.lineplot(data=main, x="period_end", y="per_1000", hue="name", style="name", hue_order=[force, group_name],
