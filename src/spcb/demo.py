@@ -89,8 +89,12 @@ SPECS: dict[str, Spec] = {
         fixed=(month("2014-04", 868), month("2014-05", 842), month("2014-06", 803), *_ytd(8045, 7310))),
     "public_place_violence_injury": Spec(
         levels={2010: 1010, 2011: 930, 2012: 880, 2013: 850, 2014: 880}, season=VIOLENT, noise=0.025,
-        # 2014/15 is set month by month: steady either side of the mean, with one spike in July.
-        fixed=(*(month(f"2014-{m:02d}", n) for m, n in zip(range(4, 11), (860, 930, 935, 1085, 900, 862, 925))),
+        # 2013/14 and 2014/15 are set month by month: steady either side of the mean, with one spike in
+        # July 2014 (the only special cause on the chart).
+        # November 2013 is left to the year-to-date total, which ends on the 24th.
+        fixed=(*(month(str(Month(2013, 4).shift(i)), n) for i, n in enumerate(
+                   (830, 870, 880, 872, 848, 825, 848, None, 905, 820, 815, 862,
+                    860, 930, 935, 1085, 900, 862, 925)) if n is not None),
                *_ytd(6623, 7192))),
     "robbery": Spec(
         levels={2010: 640, 2011: 590, 2012: 500, 2013: 440, 2014: 405}, season=ACQUISITIVE, noise=0.02,
@@ -114,7 +118,7 @@ SPECS: dict[str, Spec] = {
         western_rise={"2014-05": 0.12, "2014-06": 0.45, "2014-07": 0.5, "2014-08": 0.35, "2014-09": 0.32,
                       "2014-10": 0.33, "2014-11": 0.33}),
     "hate_crime": Spec(
-        levels={2010: 190, 2011: 185, 2012: 180, 2013: 178, 2014: 189}, season=FLAT, noise=0.03,
+        levels={2010: 190, 2011: 185, 2012: 180, 2013: 178, 2014: 189}, season=FLAT, noise=0.07,
         spikes={"2013-05": 1.12, "2013-06": 1.15, "2013-07": 1.45}, fixed=_ytd(1400, 1481)),
 }
 

@@ -42,6 +42,7 @@ class Measure:
     series: str
     unit: str
     better: str
+    rebase: tuple[Month, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -320,13 +321,15 @@ class _Reader:
         measures = {}
         for key, value in node.value:
             where = f"measure {key.value!r}"
-            fields = self.mapping(value, where, ("label", "series", "unit", "better"))
+            fields = self.mapping(value, where, ("label", "series", "unit", "better"), ("rebase",))
             measures[key.value] = Measure(
                 id=key.value,
                 label=self.text(fields["label"], f"{where}: field 'label'"),
                 series=self.text(fields["series"], f"{where}: field 'series'"),
                 unit=self.text(fields["unit"], f"{where}: field 'unit'"),
                 better=self.choice(fields["better"], f"{where}: field 'better'", DIRECTIONS),
+                rebase=tuple(self.month(m, f"{where}: field 'rebase'") for m in
+                             self.sequence(fields["rebase"], f"{where}: field 'rebase'")) if "rebase" in fields else (),
             )
         return measures
 
