@@ -1,0 +1,183 @@
+"""Statements generated from the data, each backed by a stated rule rather than read off a chart by eye.
+
+For a monthly measure: whether the current financial year is stable under the SPC rules or shows special
+cause variation (and in which months), how it stands against the average, which months were the lowest or
+highest since records began, and the year-to-date change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import spc
+from .measures import YearToDate
+from .periods import Month
+from .plan import Measure
+
+RULE_WORDS = {
+    "astronomical": ("above the upper process limit", "below the lower process limit"),
+    "shift": ("a run of 7 or more months above the mean", "a run of 7 or more months below the mean"),
+    "trend": ("7 or more months rising in a row", "7 or more months falling in a row"),
+    "two_in_three": ("2 of 3 months close to the upper limit", "2 of 3 months close to the lower limit"),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A measure's monthly history and its SPC analysis, for the statements and the SPC chart."""
+
+    measure: Measure
+    months: tuple[Month, ...]
+    result: spc.Result
+
+    @classmethod
+    def of(cls, measure: Measure, months: list[Month], values: list[int]) -> "Chart":
+        rebase = tuple(months.index(m) for m in measure.rebase if m in months)
+        return cls(measure, tuple(months), spc.analyse(values, measure.better, rebase))
+
+
+def _name(month: Month) -> str:
+    return month.name
+
+
+def _span(months: list[Month]) -> str:
+    """'July 2014', 'April and May 2014', 'April to September 2014'."""
+    if len(months) == 1:
+        return _name(months[0])
+    consecutive = all(b == a.shift(1) for a, b in zip(months, months[1:]))
+    if consecutive:
+        first = months[0].name.split()[0] if months[0].year == months[-1].year else months[0].name
+        return f"{first} to {_name(months[-1])}"
+    names = [m.name.split()[0] if m.year == months[-1].year else m.name for m in months[:-1]]
+    return ", ".join(names[:-1]) + (", " if len(names) > 1 else "") + f"{names[-1]} and {_name(months[-1])}"
+
+
+def variation(chart: Chart, year_months: list[Month]) -> str:
+    """Stable, or special cause variation in the given months (normally the financial year to date)."""
+    result = chart.result
+    index = [chart.months.index(m) for m in year_months if m in chart.months]
+    if not index:
+        return ""
+    label = f"{year_months[0].financial_year.label} so far ({_span([chart.months[i] for i in index])})"
+    segment = next(s for s in result.segments if s.start <= index[-1] < s.end)
+    since = f", against its level since {_name(chart.months[segment.start])}" if segment.start > 0 else ""
+    special = [i for i in index if result.special[i]]
+    if not special:
+        return f"Stable in {label}{since}: no special cause variation."
+    parts = "; ".join(_describe(chart, members) for members in _groups(chart, special))
+    if len(special) <= 2:
+        return f"Stable in {label}{since}, apart from {parts}."
+    return f"Special cause variation in {label}{since}: {parts}."
+
+
+def _groups(chart: Chart, special: list[int]) -> list[list[int]]:
+    """Consecutive special points of the same type and side, together."""
+    groups: list[list[int]] = []
+    result = chart.result
+    for i in special:
+        if groups and i == groups[-1][-1] + 1 and result.point_type[i] == result.point_type[groups[-1][-1]]:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _describe(chart: Chart, members: list[int]) -> str:
+    result = chart.result
+    first = members[0]
+    high = result.values[first] > result.line("mean")[first]
+    change = "increase" if high else "decrease"
+    kind = {spc.IMPROVEMENT: "an improvement", spc.CONCERN: "a concern"}.get(result.point_type[first], "")
+    rules = [name for name in ("astronomical", "shift", "trend", "two_in_three")
+             if any(getattr(result, name)[i] for i in members)]
+    why = " and ".join(RULE_WORDS[rule][0 if high else 1] for rule in rules)
+    months = _span([chart.months[i] for i in members])
+    return f"a significant {change} in {months} ({why}){', ' + kind if kind else ''}"
+
+
+def average(chart: Chart) -> str:
+    """The latest level against the average: the current segment against the one before a rebase, or the
+    latest month against the mean."""
+    result = chart.result
+    last = len(result.values) - 1
+    segment = result.segments[-1]
+    unit = chart.measure.unit
+    if len(result.segments) > 1:
+        before = result.segments[-2]
+        side = "above" if segment.mean > before.mean else "below"
+        return (f"Since {_name(chart.months[segment.start])} the average has been {segment.mean:,.0f} {unit} a month, "
+                f"{side} the average of {before.mean:,.0f} before then.")
+    side = "above" if result.values[last] > segment.mean else "below" if result.values[last] < segment.mean else "at"
+    return (f"The latest month, {_name(chart.months[last])} ({result.values[last]:,.0f}), is {side} the average of "
+            f"{segment.mean:,.0f} {unit} a month since {_name(chart.months[segment.start])}.")
+
+
+@dataclass(frozen=True)
+class Record:
+    month: Month
+    value: int
+    kind: str  # lowest | highest
+    equalled: bool
+
+
+def records(history: list[tuple[Month, int]], year_months: list[Month]) -> list[Record]:
+    """Months of the year that were the lowest (or highest) since records began, at the time."""
+    found = []
+    for index, (month, value) in enumerate(history):
+        if month not in year_months or index == 0:
+            continue
+        earlier = [v for _, v in history[:index]]
+        for kind, best in (("lowest", min(earlier)), ("highest", max(earlier))):
+            beats = value < best if kind == "lowest" else value > best
+            if beats or value == best:
+                found.append(Record(month, value, kind, equalled=not beats))
+    return found
+
+
+def record_statement(history: list[tuple[Month, int]], year_months: list[Month]) -> list[str]:
+    """'Record lows since records began in April 2010 in three consecutive months: ...'."""
+    first = history[0][0]
+    out = []
+    for kind, word in (("lowest", "low"), ("highest", "high")):
+        found = [r for r in records(history, year_months) if r.kind == kind]
+        new = [r for r in found if not r.equalled]
+        sentence = ""
+        if new:
+            listed = ", ".join(f"{r.month.name} ({r.value:,})" for r in new[:-1])
+            listed = f"{listed} and {new[-1].month.name} ({new[-1].value:,})" if listed else \
+                f"{new[-1].month.name} ({new[-1].value:,})"
+            run = len(new) > 1 and all(b.month == a.month.shift(1) for a, b in zip(new, new[1:]))
+            many = f" in {_count(len(new))} consecutive months" if run else f" in {_count(len(new))} months"
+            sentence = f"Record {word}{'s' if len(new) > 1 else ''} since records began in {first.name}" \
+                       f"{many if len(new) > 1 else ''}: {listed}."
+        for r in (r for r in found if r.equalled):
+            sentence += f" {r.month.name} equalled the record {word} ({r.value:,})."
+        if sentence:
+            out.append(sentence.strip())
+    return out
+
+
+def _count(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}.get(n, str(n))
+
+
+def year_to_date(ytd: YearToDate, measure: Measure) -> str:
+    difference = ytd.this_year - ytd.last_year
+    if ytd.last_year == 0:
+        return f"Year to date: {ytd.this_year:,} {measure.unit}."
+    percent = abs(difference) / ytd.last_year * 100
+    direction = "up" if difference > 0 else "down" if difference < 0 else "unchanged"
+    change = f"{direction} {abs(difference):,} ({percent:.1f}%)" if difference else "unchanged"
+    return f"Year to date: {ytd.this_year:,} {measure.unit} against {ytd.last_year:,} last year, {change}."
+
+
+def for_measure(chart: Chart, history: list[tuple[Month, int]], year_months: list[Month], ytd: YearToDate) -> list[str]:
+    """Every computed statement for one measure, in reading order."""
+    return [s for s in (variation(chart, year_months), average(chart), *record_statement(history, year_months),
+                        year_to_date(ytd, chart.measure)) if s]
+
+
+def icon_label(point_type: str) -> str:
+    return {spc.COMMON: "common cause variation", spc.IMPROVEMENT: "special cause: improvement",
+            spc.CONCERN: "special cause: concern", spc.NEUTRAL_HIGH: "special cause: higher (no direction set)",
+            spc.NEUTRAL_LOW: "special cause: lower (no direction set)"}[point_type]
+
