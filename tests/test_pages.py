@@ -42,7 +42,13 @@ def test_objective_page_has_title_headings_leads_tables_and_charts(shown, data):
            "<under-reported-crime>`" in text
     assert "Demonstration data" in text
     assert sum(o[0] == "HTML" for o in shown) == 4
-    assert sum(o[0] == "image" for o in shown) == 10
+    assert sum(o[0] == "image" for o in shown) == 20  # a trend chart and an SPC chart per measure
+    assert text.count("spcb-computed") == 10
+    assert ("Stable in 2014/15 so far (April to October 2014), apart from a significant increase in July 2014 "
+            "(above the upper process limit), a concern.") in text
+    assert ("Record lows since records began in April 2010 in three consecutive months: April 2014 (868), "
+            "May 2014 (842) and June 2014 (803).") in text
+    assert "Record low since records began in April 2010: April 2014 (374). July 2014 equalled the record low (374)." in text
 
 
 def test_missing_commentary_is_marked_update_required(shown, without_commentary):
@@ -76,3 +82,15 @@ def test_comparison_page(shown, data):
     assert "12 months to 30 September 2014" in text and "not the Home Office's most similar group" in text
     assert sum(o[0] == "HTML" for o in shown) == 3 and sum(o[0] == "image" for o in shown) == 1
     assert text.count(":class: warning spcb-finding") == 1
+
+
+def test_summary_states_each_milestone_and_item(shown, data):
+    pages.Report.load(data, "2014-11", "2014-11-24").summary()
+    text = markdown(shown)
+    assert ("Of 3 milestones with a numeric target, 2 are on track (Burglary Dwelling, Robbery) and 1 is off track "
+            "(Public Place Violence With Injury).") in text
+    assert "Total Recorded Crime: 115,245 year to date, up 0.8% on last year." in text
+    html = "\n".join(o[1] for o in shown if o[0] == "HTML")
+    assert "T_glance" in html and "T_items" in html
+    assert "Special cause: improvement" in html and "Off track: 901 above target" in html
+    assert html.count("Update provided") >= 30 and "Deferred" in html

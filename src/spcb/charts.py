@@ -95,3 +95,61 @@ def comparison_alt(frame: pd.DataFrame, force: str, group_name: str) -> str:
             f"{wide[force].iloc[-1]:.1f}; the {group_name.lower()} together went from "
             f"{wide[group_name].iloc[0]:.1f} to {wide[group_name].iloc[-1]:.1f}. {force} was below the group at "
             f"{below} of {len(wide)} quarter ends. Grey lines show each comparator force.")
+
+
+# Point colours and shapes (Okabe-Ito, colour-blind safe; the shape carries the meaning too).
+SPC_STYLE = {
+    "common_cause": ("#7f7f7f", "o", "Common cause"),
+    "special_cause_improvement": ("#0072B2", "v", "Special cause: improvement"),
+    "special_cause_concern": ("#E69F00", "^", "Special cause: concern"),
+    "special_cause_neutral_high": ("#CC79A7", "^", "Special cause: higher"),
+    "special_cause_neutral_low": ("#CC79A7", "v", "Special cause: lower"),
+}
+
+
+def spc_png(chart) -> bytes:
+    """An XmR chart: the monthly values, the mean and process limits per segment, special-cause points marked
+    by colour and shape, and the variation of the latest point in the title."""
+    result, months = chart.result, chart.months
+    x = list(range(len(months)))
+    with sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
+        ax.plot(x, result.values, color="#bdbdbd", linewidth=1.2, zorder=1)
+        for segment in result.segments:
+            span = range(segment.start, segment.end)
+            ax.plot(span, [segment.mean] * len(span), color="#333333", linewidth=1.4)
+            for level in (segment.upper, segment.lower):
+                ax.plot(span, [level] * len(span), color="#333333", linewidth=1, linestyle=(0, (4, 3)))
+            if segment.start:
+                ax.axvline(segment.start - 0.5, color="#555555", linewidth=0.8, linestyle=":")
+        for point_type, (colour, marker, label) in SPC_STYLE.items():
+            chosen = [i for i in x if result.point_type[i] == point_type]
+            if chosen:
+                ax.scatter(chosen, result.values[chosen], color=colour, marker=marker, s=36, zorder=3, label=label)
+        ticks = [i for i, m in enumerate(months) if m.month in (4, 10)]
+        ax.set_xticks(ticks, [months[i].first_day.strftime("%b %Y") for i in ticks])
+        ax.set_ylabel(f"{chart.measure.unit.capitalize()} per month")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.plot([], [], color="#333333", linewidth=1.4, label="Mean")
+        ax.plot([], [], color="#333333", linewidth=1, linestyle=(0, (4, 3)), label="Process limits")
+        latest = SPC_STYLE[result.icon][2].lower()
+        return _png(fig, ax, f"{chart.measure.label}: SPC chart (latest month: {latest})", "")
+
+
+def spc_alt(chart) -> str:
+    """The SPC chart in words: the period, the mean and limits now, the special causes and the latest point."""
+    result, months = chart.result, chart.months
+    segment = result.segments[-1]
+    text = (f"SPC chart of monthly {chart.measure.label.lower()} {chart.measure.unit} from {months[0].name} to "
+            f"{months[-1].name}. ")
+    if len(result.segments) > 1:
+        text += f"The mean and limits start again from {months[segment.start].name}. "
+    text += (f"Mean {segment.mean:,.0f}, process limits {max(segment.lower, 0):,.0f} to {segment.upper:,.0f}. ")
+    special = [i for i in range(len(months)) if result.special[i]]
+    if special:
+        named = ", ".join(f"{months[i].name} ({result.values[i]:,.0f}, {SPC_STYLE[result.point_type[i]][2].lower()})"
+                          for i in special)
+        text += f"Special cause variation in {len(special)} of {len(months)} months: {named}. "
+    else:
+        text += "Every month shows common cause variation. "
+    return text + f"Latest month: {SPC_STYLE[result.icon][2].lower()}."

@@ -78,3 +78,15 @@ def update_for(plan: Plan, item: Item, period: Month, texts: dict[str, str]) -> 
     if is_due(plan, item, period):
         return Update("update-required")
     return Update("not-due", next_due=next_due(plan, item, period))
+
+
+def state_label(update: Update) -> str:
+    """A few words on what an item shows this period, for the executive summary."""
+    if update.state == "commentary":
+        return "Update provided"
+    if update.state == "marker":
+        return {"not-required": "Not required", "deferred": "Deferred", "see": "See other items",
+                "elsewhere": "Reported elsewhere"}[update.status.marker]
+    if update.state == "update-required":
+        return "Update required"
+    return f"Not due; next {update.next_due.name}" if update.next_due else "Not due"

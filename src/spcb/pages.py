@@ -15,11 +15,11 @@ from myst_nb import glue
 
 import pandas as pd
 
-from . import charts, compare, narrative, tables
+from . import charts, compare, narrative, statements, tables
 from .compare import Comparison
 from .inputs import Extract, load_extract
-from .measures import monthly
-from .periods import Month, Window, resolve
+from .measures import monthly, year_to_date
+from .periods import FinancialYear, Month, Window, resolve
 from .plan import FREQUENCY_LABELS, Item, Measure, Objective, Plan, load_dir
 from .narrative import Update
 
@@ -65,20 +65,59 @@ class Report:
             self._item(item)
 
     def summary(self) -> None:
-        """Display the executive summary: headline table, objectives and the items awaiting an update."""
+        """Display the executive summary: the headline position, every item's status, and what is awaited."""
         glue("title", "Executive summary", display=False)
-        display(Markdown(f"**Performance against the milestones and deliverables in the {self.plan.title}.** Report of {self.plan.force} to the {self.plan.board} "
-                         f"for {self.period.name}.\n\n" + self._preamble(uses_data=True)))
+        display(Markdown(f"**Performance against the milestones and deliverables in the {self.plan.title}.** "
+                         f"Report of {self.plan.force} to the {self.plan.board} for {self.period.name}.\n\n"
+                         + self._preamble(uses_data=True)))
         summary = self.texts.get(narrative.SUMMARY)
         display(Markdown(summary if summary else _update_required(
             f"No executive summary has been written for {self.period.name}.")))
+        rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
+        display(Markdown(":::{admonition} Headline position, computed from the data\n:class: tip spcb-computed\n"
+                         + "\n".join(f"- {s}" for s in statements.overview(rows, self._awaiting(), self.period))
+                         + "\n:::"))
         self._milestone_table()
+        display(Markdown("## Measured milestones and deliverables at a glance"))
+        display(HTML(tables.html_table(self._glance(), f"Every measure in the plan, year to date to "
+                                       f"{self.window.as_of.day} {self.window.as_of:%B %Y}, with the variation of "
+                                       "its latest complete month", "glance", self.extract.title)))
         display(Markdown("## Strategic objectives\n\n" + "\n".join(
             self._objective_line(i, o) for i, o in enumerate(self.plan.objectives, start=1))))
-        awaiting = [i for i in self.plan.items if self.update(i).awaiting]
+        awaiting = self._awaiting()
         display(Markdown("## Items awaiting an update\n\n" + ("\n".join(
             f"- {{ref}}`{i.title} <{i.id}>` ({i.lead or 'no lead named'})" for i in awaiting)
             if awaiting else f"Every item due in {self.period.name} has its update.")))
+        display(Markdown("## Every item this period"))
+        display(HTML(tables.html_table(self._items_frame(), f"Milestones and deliverables: what each shows for "
+                                       f"{self.period.name}", "items", self.plan.source.name)))
+
+    def _awaiting(self) -> list[Item]:
+        return [i for i in self.plan.items if self.update(i).awaiting]
+
+    def _glance(self) -> pd.DataFrame:
+        bindings = [(item, b) for item in self.plan.items for b in item.measures]
+        rows = tables.rows_for([b for _, b in bindings], self.extract, self.window)
+        return pd.DataFrame({
+            "Item": [item.title for item, _ in bindings],
+            "Measure": [row.label for row in rows],
+            "Type": [row.role.capitalize() for row in rows],
+            "This year": [f"{row.this_year:,}" for row in rows],
+            "Change": [tables.signed_percent(row.performance) for row in rows],
+            "Against milestone": [row.status for row in rows],
+            "Latest month": [statements.icon_label(self.spc(b.measure).result.icon).capitalize() for _, b in bindings],
+        })
+
+    def _items_frame(self) -> pd.DataFrame:
+        items = self.plan.items
+        titles = {o.id: o.title for o in self.plan.objectives}
+        return pd.DataFrame({
+            "Objective": [titles[i.objective_id] for i in items],
+            "Item": [i.title for i in items],
+            "Kind": [i.kind.capitalize() for i in items],
+            "Lead and frequency": [i.lead_line.removeprefix("Lead: ") for i in items],
+            "This period": [narrative.state_label(self.update(i)) for i in items],
+        })
 
     # Parts -------------------------------------------------------------------------------------------
 
@@ -106,16 +145,35 @@ class Report:
             rows = tables.rows_for(item.measures, self.extract, self.window)
             display(HTML(tables.to_html(rows, f"{item.title}: year to date", item.id, self.extract.title)))
         for binding in item.measures:
-            self._chart(binding.measure)
+            self._measure(binding.measure)
 
     def _milestone_table(self) -> None:
         rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
         caption = f"Milestones and deliverables, year to date to {self.window.as_of.day} {self.window.as_of:%B %Y}"
         display(HTML(tables.to_html(rows, caption, "milestones", self.extract.title)))
 
-    def _chart(self, measure: Measure) -> None:
+    def _measure(self, measure: Measure) -> None:
+        """A measure's trend by financial year, its SPC chart, and the statements computed from them."""
         frame = monthly(self.extract, measure.series, self.window)
         _figure(charts.trend_png(frame, measure), charts.alt_text(frame, measure), self.extract.title)
+        chart = self.spc(measure)
+        _figure(charts.spc_png(chart), charts.spc_alt(chart), self.extract.title)
+        display(Markdown(f":::{{admonition}} Computed from the data: {measure.label}\n:class: tip spcb-computed\n"
+                         + "\n".join(f"- {s}" for s in self.statements(measure))
+                         + "\n\nThese statements are generated by spcb from the extract under stated rules "
+                           "(see {doc}`../about-the-data`); they are not the analyst's commentary.\n:::"))
+
+    def spc(self, measure: Measure) -> statements.Chart:
+        frame = monthly(self.extract, measure.series, self.window)
+        return statements.Chart.of(measure, list(frame["month"]), list(frame["count"]))
+
+    def statements(self, measure: Measure) -> list[str]:
+        history = monthly(self.extract, measure.series, self.window,
+                          years=self.window.financial_year.start_year - FinancialYear.of_date(
+                              self.extract.first_date).start_year + 1)
+        year = [m for m in history["month"] if m.financial_year == self.window.financial_year]
+        return statements.for_measure(self.spc(measure), list(zip(history["month"], history["count"])), year,
+                                      year_to_date(self.extract, measure.series, self.window))
 
     def comparison(self) -> None:
         """Display how the force compares with its comparator group, from ONS data, and check the paper."""

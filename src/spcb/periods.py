@@ -67,6 +67,10 @@ class FinancialYear:
 
     start_year: int
 
+    @classmethod
+    def of_date(cls, day: date) -> "FinancialYear":
+        return Month.of(day).financial_year
+
     @property
     def start(self) -> date:
         return date(self.start_year, FY_START_MONTH, 1)

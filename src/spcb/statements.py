@@ -181,3 +181,26 @@ def icon_label(point_type: str) -> str:
             spc.CONCERN: "special cause: concern", spc.NEUTRAL_HIGH: "special cause: higher (no direction set)",
             spc.NEUTRAL_LOW: "special cause: lower (no direction set)"}[point_type]
 
+
+
+def overview(rows, awaiting: list, period: Month) -> list[str]:
+    """The headline position in neutral words: milestones on and off track, the deliverables' change, and
+    how many items await an update."""
+    milestones = [r for r in rows if r.target is not None]
+    on = [r.label for r in milestones if r.on_track]
+    off = [r.label for r in milestones if not r.on_track]
+    out = [f"Of {len(milestones)} milestones with a numeric target, {len(on)} "
+           f"{'is' if len(on) == 1 else 'are'} on track{_names(on)} and {len(off)} "
+           f"{'is' if len(off) == 1 else 'are'} off track{_names(off)}."]
+    for row in (r for r in rows if r.target is None):
+        change = "unchanged" if row.difference == 0 else (
+            f"{'up' if row.difference > 0 else 'down'} {abs(row.performance)}%")
+        out.append(f"{row.label}: {row.this_year:,} year to date, {change} on last year.")
+    out.append(f"{len(awaiting)} item{'s' if len(awaiting) != 1 else ''} due in {period.name} "
+               f"{'is' if len(awaiting) == 1 else 'are'} awaiting an update." if awaiting
+               else f"Every item due in {period.name} has its update.")
+    return out
+
+
+def _names(labels: list[str]) -> str:
+    return f" ({', '.join(labels)})" if labels else ""
