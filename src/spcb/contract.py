@@ -30,6 +30,16 @@ SERIES = {
 }
 
 
+SURVEYS = {
+    "confidence": "Respondents confident in policing in their area (public perception survey, by wave)",
+    "safe_day": "Respondents who feel safe outside in their area during the day (by wave)",
+    "safe_dark": "Respondents who feel safe outside in their area after dark (by wave)",
+    "satisfaction_crime": "Victims of crime satisfied with the whole experience (victim survey, by month)",
+    "satisfaction_asb": "Victims of anti-social behaviour satisfied with the whole experience (by month)",
+}
+AUDITS = ("incidents", "directly-recorded", "no-crime")
+
+
 # Police force areas, by their canonical (ONS) names. Other spellings map here through `force_name`.
 FORCES = (
     "Avon and Somerset", "Bedfordshire", "Cambridgeshire", "Cheshire", "City of London", "Cleveland", "Cumbria",
@@ -129,6 +139,20 @@ TABLES = {t.name: t for t in (
         Column("series", "text", "what is counted", tuple(SERIES)),
         Column("count", "count", "crimes or incidents recorded that day", unit="crimes or incidents"),
     ), key=("month",), period="date", category="series", measure="count"),
+    Table("survey", "The force's surveys: respondents and positive answers per measure and wave or month", (
+        Column("measure", "text", "what was asked", tuple(SURVEYS)),
+        Column("month", "month", "month of the wave, or of the interviews"),
+        Column("respondents", "count", "people who answered", unit="people"),
+        Column("positive", "count", "people who gave the positive answer (confident, safe, satisfied)",
+               unit="people"),
+    ), key=("measure", "month"), period="month", category="measure", measure="positive"),
+    Table("audit", "Crime data integrity audit: records examined and records right, by audit and category", (
+        Column("audit", "text", "what was audited", AUDITS),
+        Column("category", "text", "the kind of record examined (e.g. rape, robbery)"),
+        Column("expected", "count", "crimes that should have been recorded, or decisions examined",
+               unit="records"),
+        Column("correct", "count", "crimes recorded, or decisions found correct", unit="records"),
+    ), key=("audit", "category"), period=None, category="audit", measure="expected"),
     Table("street_crime", "data.police.uk street-level crime, counted by month, force, LSOA and crime type", (
         Column("month", "month", "month the crime was recorded"),
         _force("force the crime falls within"),

@@ -196,19 +196,134 @@ def rows() -> list[tuple[str, str, str, int]]:
     return out
 
 
-def write(folder: str | Path) -> Path:
-    """Write the extract and its description into `folder`; the bytes are the same on every run."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> Path:
+    """A CSV file (gzipped when the name ends .gz) whose bytes depend only on its rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(("date", "area", "series", "count"))
-    writer.writerows(rows())
-    path = folder / "recorded-crime.csv.gz"
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(text.getvalue().encode("utf-8"))
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = text.getvalue().encode("utf-8")
+    if path.suffix == ".gz":
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(data)
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def write(folder: str | Path) -> Path:
+    """Write the extract (counts, surveys, stop and search records) and its description into `folder`; the
+    bytes are the same on every run."""
+    folder = Path(folder)
+    path = _write_csv(folder / "recorded-crime.csv.gz", ("date", "area", "series", "count"), rows())
+    _write_csv(folder / "survey.csv", ("measure", "month", "respondents", "positive"), survey_rows())
+    for month, records in stop_search_records().items():
+        _write_csv(folder / "stop-and-search" / str(month) / f"{month}-west-midlands-stop-and-search.csv.gz",
+                   STOP_HEADER, records)
     (folder / "extract.yml").write_text(METADATA, encoding="utf-8")
     return path
+
+
+# Surveys: waves of the public perception survey (respondents 4,000 a wave) and monthly victim surveys.
+WAVES = tuple(Month(2010, 8).shift(6 * i) for i in range(9))  # August and February, 2010 to 2014
+WAVE_PERCENT = {
+    # Confidence rises 2 points on the two waves before to its highest since summer 2011.
+    "confidence": (78.5, 80.0, 82.0, 80.5, 80.0, 79.5, 79.0, 79.0, 81.0),
+    "safe_day": (95.5, 96.0, 96.0, 95.8, 96.0, 96.2, 96.0, 96.0, 96.0),
+    # After dark: the highest share on record in the latest wave.
+    "safe_dark": (66.0, 67.0, 68.0, 67.5, 68.5, 69.0, 69.5, 70.0, 71.5),
+}
+# Victim satisfaction, monthly, for the 24 months to October 2014; earlier months are simulated around the
+# first year's level. Crime: the last two months the lowest in four years, the rolling year still above
+# the year before. Anti-social behaviour: 78% over the rolling year, with a dip last month that is
+# shallower than the dip a year earlier.
+SATISFACTION = {
+    "satisfaction_crime": (700, 85.0, (85.2, 84.6, 85.0, 85.4, 84.8, 84.9, 84.4, 84.7, 85.1, 84.9, 85.3, 85.0,
+                                       86.0, 86.4, 86.2, 86.6, 86.1, 86.5, 86.3, 86.0, 86.2, 86.4, 82.0, 81.6)),
+    "satisfaction_asb": (350, 77.0, (77.4, 76.8, 77.2, 76.6, 77.0, 76.4, 72.5, 77.0, 77.2, 76.9, 77.1, 77.3,
+                                     78.6, 78.9, 78.4, 79.0, 78.8, 78.9, 78.7, 79.1, 78.8, 78.6, 78.4, 75.2)),
+}
+SURVEY_FIRST, SURVEY_LAST = Month(2010, 4), Month(2014, 10)
+
+
+def survey_rows() -> list[tuple[str, str, int, int]]:
+    out = [(measure, str(wave), 4000, round(4000 * percent / 100))
+           for measure, values in WAVE_PERCENT.items() for wave, percent in zip(WAVES, values)]
+    for measure, (respondents, level, recent) in SATISFACTION.items():
+        rng = random.Random(f"{SEED}-{measure}")
+        months = [SURVEY_FIRST.shift(i) for i in range((SURVEY_LAST.year - SURVEY_FIRST.year) * 12
+                                                         + SURVEY_LAST.month - SURVEY_FIRST.month + 1)]
+        simulated = len(months) - len(recent)
+        for i, month in enumerate(months):
+            percent = recent[i - simulated] if i >= simulated else level + (rng.random() - 0.5) * 1.6
+            out.append((measure, str(month), respondents, round(respondents * percent / 100)))
+    return sorted(out)
+
+
+# Stop and search: about 2,700 searches a month with an 8% arrest rate before the action plan (2013), and
+# about 1,200 a month with a 21% positive outcome rate after it (2014). Searches by ethnic group are set so
+# that the rate per 1,000 people over the White rate is Asian 2.0 and Black 3.7 in April to 24 November
+# 2013, and 1.5 and 2.8 in the same window of 2014 (2011 Census, police-defined groups for the force area).
+STOP_HEADER = ("Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",
+               "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation",
+               "Object of search", "Outcome", "Outcome linked to object of search",
+               "Removal of more than just outer clothing")
+CENSUS = {"White": 1919138, "Black": 164069, "Asian": 493551, "Mixed": 96204, "Other": 21430 + 42068}
+STOP_PLAN = {  # window: (searches with an ethnicity, ratio to White by group, arrest %, other positive %)
+    2013: (20430, {"White": 1.0, "Asian": 2.0, "Black": 3.7, "Mixed": 1.2, "Other": 1.0}, 8.0, 4.0),
+    2014: (9080, {"White": 1.0, "Asian": 1.5, "Black": 2.8, "Mixed": 1.0, "Other": 0.9}, 15.0, 6.0),
+}
+UNKNOWN_SHARE = 0.03
+SELF_DEFINED = {
+    "White": ("White - White British (W1)", "White - Any other White ethnic background (W9)", "White - White Irish (W2)"),
+    "Black": ("Black or Black British - Caribbean (B1)", "Black or Black British - African (B2)",
+              "Black or Black British - Any other Black ethnic background (B9)"),
+    "Asian": ("Asian or Asian British - Pakistani (A2)", "Asian or Asian British - Indian (A1)",
+              "Asian or Asian British - Bangladeshi (A3)", "Asian or Asian British - Any other Asian ethnic background (A9)"),
+    "Mixed": ("Mixed - White and Black Caribbean (M1)", "Mixed - White and Asian (M3)",
+              "Mixed - Any other Mixed ethnic background (M9)"),
+    "Other": ("Chinese or other ethnic group - Chinese (O1)", "Chinese or other ethnic group - Any other ethnic group (O9)"),
+}
+SEARCHES = (("Misuse of Drugs Act 1971 (section 23)", "Controlled drugs", 0.6),
+            ("Police and Criminal Evidence Act 1984 (section 1)", "Stolen goods", 0.2),
+            ("Police and Criminal Evidence Act 1984 (section 1)", "Offensive weapons", 0.12),
+            ("Police and Criminal Evidence Act 1984 (section 1)", "Article for use in theft", 0.08))
+OTHER_POSITIVE = ("Local resolution", "Offender given drugs possession warning", "Offender given penalty notice",
+                  "Suspect summonsed to court")
+
+
+def stop_search_records() -> dict[Month, list[tuple]]:
+    """Search records by month, April 2013 to 24 November 2014, in the data.police.uk format."""
+    rng = random.Random(f"{SEED}-stop-search")
+    by_month: dict[Month, list[tuple]] = {}
+    for year, (with_ethnicity, ratios, arrest, other) in STOP_PLAN.items():
+        white = with_ethnicity / sum(ratios[g] * CENSUS[g] / CENSUS["White"] for g in ratios)
+        groups = dict(zip(ratios, apportion(with_ethnicity, [ratios[g] * CENSUS[g] / CENSUS["White"] * white
+                                                              for g in ratios])))
+        unknown = round(with_ethnicity * UNKNOWN_SHARE / (1 - UNKNOWN_SHARE))
+        people = [g for g, n in groups.items() for _ in range(n)] + [None] * unknown
+        rng.shuffle(people)
+        days = _days(date(year, 4, 1), date(year, 11, 24))
+        if year == 2013:  # the rest of 2013/14's November, outside the compared window, at the same rate
+            extra = round(len(people) * 6 / len(days))
+            people += [rng.choice(list(groups)) for _ in range(extra)]
+            days += _days(date(2013, 11, 25), date(2013, 11, 30))
+        outcomes = apportion(len(people), [arrest, other, 100 - arrest - other])
+        kinds = ["Suspect arrested"] * outcomes[0] + [OTHER_POSITIVE[i % 4] for i in range(outcomes[1])] \
+            + ["Nothing found - no further action"] * outcomes[2]
+        rng.shuffle(kinds)
+        for index, (group, outcome) in enumerate(zip(people, kinds)):
+            day = days[index * len(days) // len(people)]
+            minute = rng.randrange(24 * 60)
+            legislation, target, _ = rng.choices(SEARCHES, weights=[w for *_, w in SEARCHES])[0]
+            self_defined = rng.choice(SELF_DEFINED[group]) if group and rng.random() < 0.8 else ""
+            record = ("Person search", f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00+00:00", "", "",
+                      "", "", "", rng.choice(("10-17", "18-24", "25-34", "over 34")), self_defined,
+                      group or "", legislation, target, outcome, str(outcome != "Nothing found - no further action"),
+                      "False")
+            by_month.setdefault(Month.of(day), []).append(record)
+    return {month: sorted(records, key=lambda r: r[1]) for month, records in sorted(by_month.items())}
 
 
 METADATA = f"""\
@@ -216,9 +331,10 @@ METADATA = f"""\
 title: Demonstration extract (generated, not real force data)
 demonstration: true
 note: >-
-  Daily counts by local policing unit, {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, generated by
-  spcb.demo with seed {SEED}. Calibrated so that the figures published in the board paper of
-  2 December 2014 come out exactly; everything else is simulated. Replace it with the force's own extract.
+  Daily counts by local policing unit ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}), survey results
+  and stop and search records, generated by spcb.demo with seed {SEED}. Calibrated so that the figures
+  published in the board paper of 2 December 2014 come out exactly; everything else is simulated. Replace
+  it with the force's own extract.
 """
 
 

@@ -18,7 +18,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from .contract import InputError, force_name, validate
+from .contract import TABLES, InputError, force_name, validate
 
 EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
@@ -128,9 +128,41 @@ def _spcb_extract(source: Source, context: Context) -> Parsed:
         index = int(duplicated.to_numpy().nonzero()[0][0])
         raise source.fail(index, "date", source.frame["date"].iloc[index],
                           "one row per date, area and series (this one repeats an earlier row)")
+    return _with_metadata(source, Parsed("recorded_crime", frame, len(frame)))
+
+
+def _canonical(source: Source, table: str) -> pd.DataFrame:
+    """A file whose columns are the contract's own: each column read by its kind, then checked."""
+    frame = pd.DataFrame({column.name: source.numbers(column.name) if column.kind in ("count", "integer")
+                          else source.column(column.name) for column in TABLES[table].columns})
+    return source.validated(table, frame, {})
+
+
+def _not_more(source: Source, frame: pd.DataFrame, part: str, whole: str) -> None:
+    """A part (positive answers, correct records) cannot exceed its whole."""
+    over = frame[part] > frame[whole]
+    if over.any():
+        index = int(over.to_numpy().nonzero()[0][0])
+        raise source.fail(index, part, source.frame[part].iloc[index], f"at most {whole} ({frame[whole].iloc[index]})")
+
+
+def _survey(source: Source, context: Context) -> Parsed:
+    frame = _canonical(source, "survey")
+    _not_more(source, frame, "positive", "respondents")
+    return _with_metadata(source, Parsed("survey", frame, len(frame)))
+
+
+def _audit(source: Source, context: Context) -> Parsed:
+    frame = _canonical(source, "audit")
+    _not_more(source, frame, "correct", "expected")
+    return _with_metadata(source, Parsed("audit", frame, len(frame)))
+
+
+def _with_metadata(source: Source, parsed: Parsed) -> Parsed:
     meta = _extract_metadata(source.path)
-    return Parsed("recorded_crime", frame, len(frame), title=str(meta.get("title", source.path.name)),
-                  demonstration=bool(meta.get("demonstration", False)))
+    parsed.title = str(meta.get("title", source.path.name))
+    parsed.demonstration = bool(meta.get("demonstration", False))
+    return parsed
 
 
 def _extract_metadata(path: Path) -> dict:
@@ -188,13 +220,13 @@ def _outcomes(source: Source, context: Context) -> Parsed:
 
 
 def _stop_search(source: Source, context: Context) -> Parsed:
-    slug = re.match(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv$", source.path.name).group(1)
+    slug = re.match(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv(\.gz)?$", source.path.name).group(1)
     force = force_name(slug.replace("-", " "))
     if force is None:
         raise InputError(f"{source.path}: the file name names the force {slug!r}, which is not a police force area")
     when = source.dates("Date", ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"),
                         "a date and time written YYYY-MM-DDTHH:MM:SS+00:00", utc=True)
-    when = when.dt.tz_convert("Europe/London").dt.tz_localize(None)
+    when = when.dt.tz_localize(None)  # the archive files its months by these (UTC) timestamps
     months = when.dt.strftime("%Y-%m")
     _check_month(source, months, "Date")
     frame = pd.DataFrame({
@@ -430,10 +462,14 @@ FORMATS = (
            _force_ids),
     Format("spcb-extract", "The force's own extract of daily counts (spcb format)", "recorded_crime",
            ("date", "area", "series", "count"), _spcb_extract),
+    Format("spcb-survey", "The force's survey results per measure and wave or month (spcb format)", "survey",
+           ("measure", "month", "respondents", "positive"), _survey),
+    Format("spcb-audit", "Crime data integrity audit counts (spcb format)", "audit",
+           ("audit", "category", "expected", "correct"), _audit),
     Format("police-uk-street", "data.police.uk street-level crime, one month of one force", "street_crime",
            POLICE_UK_STREET, _street, filename=r"^(\d{4}-\d{2})-[a-z-]+-street\.csv$"),
     Format("police-uk-stop-and-search", "data.police.uk stop and search, one month of one force", "stop_search",
-           POLICE_UK_STOP, _stop_search, filename=r"^(\d{4}-\d{2})-[a-z-]+-stop-and-search\.csv$"),
+           POLICE_UK_STOP, _stop_search, filename=r"^(\d{4}-\d{2})-[a-z-]+-stop-and-search\.csv(\.gz)?$"),
     Format("police-uk-outcomes", "data.police.uk outcomes, one month of one force", "outcomes", POLICE_UK_OUTCOMES,
            _outcomes, filename=r"^(\d{4}-\d{2})-[a-z-]+-outcomes\.csv$"),
     Format("homeoffice-offence-group", "Home Office police recorded crime by quarter and offence group",

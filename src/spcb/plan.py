@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .contract import force_name
+from .contract import SERIES, SURVEYS, force_name
 from .periods import Month, PeriodError
 
 FREQUENCIES = ("monthly", "quarterly", "6-monthly", "quarterly-until-complete", "none")
@@ -26,6 +26,8 @@ FREQUENCY_LABELS = {
 KINDS = ("milestone", "deliverable")
 ROLES = ("milestone", "deliverable", "indicator")
 MARKERS = ("not-required", "deferred", "see", "elsewhere")
+PANELS = ("stop-and-search", "audit")
+BASES = ("wave", "rolling-12-months")
 DIRECTIONS = ("lower", "higher", "neutral")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TARGET = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
@@ -37,12 +39,17 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Measure:
+    """A count from the extract (`series`), or a survey result (`survey`, compared by wave or over a rolling
+    12 months)."""
+
     id: str
     label: str
-    series: str
+    series: str | None
     unit: str
     better: str
     rebase: tuple[Month, ...] = ()
+    survey: str | None = None
+    basis: str | None = None  # wave | rolling-12-months, for survey measures
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,16 @@ class Item:
     status: Status | None = None
     measures: tuple[Binding, ...] = ()
     milestone_table: bool = False
+    panels: tuple[str, ...] = ()
+
+    @property
+    def counted(self) -> tuple[Binding, ...]:
+        """The bindings to counts from the extract (the ones with year-to-date tables and SPC charts)."""
+        return tuple(b for b in self.measures if b.measure.series)
+
+    @property
+    def surveyed(self) -> tuple[Binding, ...]:
+        return tuple(b for b in self.measures if b.measure.survey)
 
     @property
     def lead_line(self) -> str:
@@ -321,15 +338,24 @@ class _Reader:
         measures = {}
         for key, value in node.value:
             where = f"measure {key.value!r}"
-            fields = self.mapping(value, where, ("label", "series", "unit", "better"), ("rebase",))
+            fields = self.mapping(value, where, ("label", "unit", "better"), ("series", "survey", "basis", "rebase"))
+            if ("series" in fields) == ("survey" in fields):
+                raise self.fail(value, where, "expected either 'series' (a count) or 'survey' (a survey result)")
+            if ("survey" in fields) != ("basis" in fields):
+                raise self.fail(value, where, "a survey measure needs a 'basis' (wave or rolling-12-months), "
+                                              "and only a survey measure has one")
             measures[key.value] = Measure(
                 id=key.value,
                 label=self.text(fields["label"], f"{where}: field 'label'"),
-                series=self.text(fields["series"], f"{where}: field 'series'"),
+                series=self.choice(fields["series"], f"{where}: field 'series'", tuple(SERIES))
+                if "series" in fields else None,
                 unit=self.text(fields["unit"], f"{where}: field 'unit'"),
                 better=self.choice(fields["better"], f"{where}: field 'better'", DIRECTIONS),
                 rebase=tuple(self.month(m, f"{where}: field 'rebase'") for m in
                              self.sequence(fields["rebase"], f"{where}: field 'rebase'")) if "rebase" in fields else (),
+                survey=self.choice(fields["survey"], f"{where}: field 'survey'", tuple(SURVEYS))
+                if "survey" in fields else None,
+                basis=self.choice(fields["basis"], f"{where}: field 'basis'", BASES) if "basis" in fields else None,
             )
         return measures
 
@@ -347,7 +373,7 @@ class _Reader:
 
     def item(self, node: yaml.Node, objective_id: str, measures: dict[str, Measure], seen: set[str]) -> Item:
         fields = self.mapping(node, f"an item of objective {objective_id!r}", ("id", "title", "kind", "lead", "frequency"),
-                              ("status", "measures", "milestone_table"))
+                              ("status", "measures", "milestone_table", "panels"))
         item_id = self.identifier(fields["id"], f"an item of objective {objective_id!r}: field 'id'", seen)
         where = f"item {item_id!r}"
         bindings = tuple(self.binding(b, where, measures) for b in
@@ -369,6 +395,8 @@ class _Reader:
             status=self.status(fields["status"], where) if "status" in fields else None,
             measures=bindings,
             milestone_table=table_flag is not None and table_flag.value == "true",
+            panels=tuple(self.choice(n, f"{where}: field 'panels'", PANELS)
+                         for n in self.sequence(fields["panels"], f"{where}: field 'panels'")) if "panels" in fields else (),
         )
 
     def binding(self, node: yaml.Node, where: str, measures: dict[str, Measure]) -> Binding:

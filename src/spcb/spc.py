@@ -1,12 +1,21 @@
-"""Statistical process control: XmR charts with NHS England's "Making Data Count" rules.
+"""Statistical process control: XmR charts with NHS England's "Making Data Count" rules, as the R package
+NHSRplotthedots implements them.
 
-Limits are the mean ± 2.66 × the mean moving range (optionally after screening out moving ranges above
-3.267 × their mean); near limits sit at two thirds of that distance. A point shows special cause
-variation when it is beyond a limit, in a shift (7 points on one side of the mean; a point on the mean
-breaks it), in a trend (7 points each higher, or each lower, than the one before), or one of 2 of 3
-consecutive points beyond the same near limit. Each point is then improvement, concern or neutral by the
-measure's improvement direction. A series may be rebased: each segment gets its own mean and limits, and
-runs do not cross a rebase.
+- Limits: mean ± 2.66 × the mean moving range (n − 1 ranges). With outlier screening, moving ranges not
+  strictly below 3.267 × their mean are dropped and the mean range is taken again, once. Near limits sit at
+  two thirds of that distance (± 1.7733 × the mean range).
+- Rules, strictly (a point on a limit is not beyond it; a point on the mean belongs to neither side):
+  a point beyond a process limit; a trend of 7 points each higher, or each lower, than the one before (ties
+  break it); 2 of 3 points beyond the same near limit with all three on that side of the mean (only the
+  points beyond the near limit are flagged); a shift of 7 points on one side of the mean. Every point of a
+  trend or shift is flagged.
+- Precedence, one rule per point: beyond a limit, trend, 2 of 3, shift. The point's direction is its side of
+  the mean, or the trend's direction for a trend; with the improvement direction it makes the point an
+  improvement, a concern, or (with no direction) neutral high or low.
+- Rebasing starts a new segment with its own mean and limits; no moving range or rule crosses it.
+- A missing value (NaN) is skipped: the moving ranges beside it are dropped and it breaks any run.
+- A constant series has a mean range of 0: limits equal the mean and nothing is flagged (the R package gives
+  empty limits there when screening; this port keeps the limits at the mean).
 """
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LIMIT = 2.66
+NEAR = 2 * LIMIT / 3
 MR_SCREEN = 3.267
 RUN = 7
 DIRECTIONS = ("lower", "higher", "neutral")
@@ -23,6 +33,7 @@ IMPROVEMENT = "special_cause_improvement"
 CONCERN = "special_cause_concern"
 NEUTRAL_HIGH = "special_cause_neutral_high"
 NEUTRAL_LOW = "special_cause_neutral_low"
+RULES = ("astronomical", "trend", "two_in_three", "shift")  # in order of precedence
 
 
 @dataclass(frozen=True)
@@ -44,23 +55,25 @@ class Segment:
 
     @property
     def near_upper(self) -> float:
-        return self.mean + LIMIT * self.mean_moving_range * 2 / 3
+        return self.mean + NEAR * self.mean_moving_range
 
     @property
     def near_lower(self) -> float:
-        return self.mean - LIMIT * self.mean_moving_range * 2 / 3
+        return self.mean - NEAR * self.mean_moving_range
 
 
 @dataclass(frozen=True)
 class Result:
-    """Per point: the segment's lines, the rules that fired, and the point type."""
+    """Per point: the segment lines, each rule's flags, the rule that decides it, its direction and type."""
 
     values: np.ndarray
     segments: tuple[Segment, ...]
     astronomical: np.ndarray
-    shift: np.ndarray
     trend: np.ndarray
     two_in_three: np.ndarray
+    shift: np.ndarray
+    rule: tuple[str | None, ...]
+    direction: np.ndarray  # +1 high or increasing, -1 low or decreasing, 0 common cause
     point_type: tuple[str, ...]
     better: str = "neutral"
 
@@ -73,108 +86,110 @@ class Result:
 
     @property
     def special(self) -> np.ndarray:
-        return self.astronomical | self.shift | self.trend | self.two_in_three
-
-    def rules(self, index: int) -> list[str]:
-        """The rules that flagged a point, in order of precedence."""
-        names = (("astronomical", "a point beyond the process limits"), ("shift", "a shift of 7 points"),
-                 ("trend", "a trend of 7 points"), ("two_in_three", "2 of 3 points beyond a near limit"))
-        return [text for name, text in names if getattr(self, name)[index]]
+        return np.array([r is not None for r in self.rule], dtype=bool)
 
     @property
     def icon(self) -> str:
-        """The variation icon of the latest point."""
+        """The variation icon: the type of the latest point."""
         return self.point_type[-1] if self.point_type else COMMON
 
 
 def analyse(values, better: str = "neutral", rebase_at: tuple[int, ...] = (), screen_outliers: bool = True) -> Result:
-    """Run the XmR rules over `values` (NaN marks a missing point, which is skipped, not counted)."""
+    """Run the XmR rules over `values`; `rebase_at` lists the positions where a new segment starts."""
     if better not in DIRECTIONS:
         raise ValueError(f"improvement direction {better!r}: expected one of {', '.join(DIRECTIONS)}")
-    values = np.asarray(values, dtype=float)
-    n = len(values)
+    y = np.asarray(values, dtype=float)
+    n = len(y)
     cuts = [0, *sorted(i for i in set(rebase_at) if 0 < i < n), n]
-    segments, flags = [], {k: np.zeros(n, dtype=bool) for k in ("astronomical", "shift", "trend", "two_in_three")}
+    flags = {rule: np.zeros(n, dtype=bool) for rule in RULES}
+    side, trend_direction = np.zeros(n), np.zeros(n)
+    segments = []
     for start, end in zip(cuts[:-1], cuts[1:]):
-        present = np.flatnonzero(~np.isnan(values[start:end])) + start
-        segment = _segment(values[present], start, end, screen_outliers)
+        part = y[start:end]
+        if np.isnan(part).all():
+            continue
+        segment = _segment(part, start, end, screen_outliers)
         segments.append(segment)
-        if segment is None or len(present) == 0:
-            continue
-        points = values[present]
-        for name, found in (("astronomical", (points > segment.upper) | (points < segment.lower)),
-                            ("shift", _shift(points, segment.mean)), ("trend", _trend(points)),
-                            ("two_in_three", _two_in_three(points, segment))):
-            flags[name][present] = found
-    segments = tuple(s for s in segments if s is not None)
-    point_type = _types(values, segments, flags, better)
-    return Result(values, segments, point_type=point_type, better=better, **flags)
+        rtm = np.sign(part - segment.mean)
+        outside = (part > segment.upper) | (part < segment.lower)
+        close = ~outside & ((part < segment.near_lower) | (part > segment.near_upper))
+        steps = _trend_steps(part)
+        flags["astronomical"][start:end] = outside
+        flags["trend"][start:end] = _spread(steps != 0)
+        flags["two_in_three"][start:end] = _two_in_three(close, rtm)
+        flags["shift"][start:end] = _spread(_runs_of(rtm))
+        side[start:end] = np.nan_to_num(rtm)
+        trend_direction[start:end] = _trend_direction(part, flags["trend"][start:end])
+    rule = tuple(next((r for r in RULES if flags[r][i]), None) for i in range(n))
+    direction = np.array([0 if r is None else trend_direction[i] if r == "trend" else side[i]
+                          for i, r in enumerate(rule)])
+    return Result(y, tuple(segments), rule=rule, direction=direction,
+                  point_type=tuple(_type(d, better) for d in direction), better=better, **flags)
 
 
-def _segment(points: np.ndarray, start: int, end: int, screen: bool) -> Segment | None:
-    if len(points) == 0:
-        return None
-    ranges = np.abs(np.diff(points))
+def _segment(part: np.ndarray, start: int, end: int, screen: bool) -> Segment:
+    ranges = np.abs(np.diff(part))
+    ranges = ranges[~np.isnan(ranges)]
     mean_range = float(ranges.mean()) if len(ranges) else 0.0
-    if screen and len(ranges):
-        kept = ranges[ranges <= MR_SCREEN * mean_range]
-        mean_range = float(kept.mean()) if len(kept) else mean_range
-    return Segment(start, end, float(points.mean()), mean_range)
+    if screen and mean_range > 0:
+        kept = ranges[ranges < MR_SCREEN * mean_range]
+        mean_range = float(kept.mean()) if len(kept) else 0.0
+    return Segment(start, end, float(np.nanmean(part)), mean_range)
 
 
-def _runs(condition: np.ndarray, length: int) -> np.ndarray:
-    """Flag every point in a run of at least `length` consecutive True values."""
-    flagged = np.zeros(len(condition), dtype=bool)
-    run_start = None
-    for i, value in enumerate([*condition, False]):
-        if value and run_start is None:
-            run_start = i
-        elif not value and run_start is not None:
-            if i - run_start >= length:
-                flagged[run_start:i] = True
-            run_start = None
-    return flagged
+def _window_all(values: np.ndarray, length: int, test) -> np.ndarray:
+    """Positions i where `test` holds for values[i - length + 1 .. i]."""
+    out = np.zeros(len(values), dtype=bool)
+    for i in range(length - 1, len(values)):
+        out[i] = test(values[i - length + 1:i + 1])
+    return out
 
 
-def _shift(points: np.ndarray, mean: float) -> np.ndarray:
-    return _runs(points > mean, RUN) | _runs(points < mean, RUN)
+def _runs_of(rtm: np.ndarray) -> np.ndarray:
+    """+1 or −1 at the 7th and later points of a run strictly on one side of the mean, else 0."""
+    fires = _window_all(rtm, RUN, lambda w: not np.isnan(w).any() and w[0] != 0 and (w == w[0]).all())
+    return np.where(fires, np.nan_to_num(rtm), 0)
 
 
-def _trend(points: np.ndarray) -> np.ndarray:
-    """Points in a run of 7 each higher (or each lower) than the one before."""
-    flagged = np.zeros(len(points), dtype=bool)
-    for sign in (1, -1):
-        steps = np.sign(np.diff(points)) == sign
-        in_steps = _runs(steps, RUN - 1)
-        for i in np.flatnonzero(in_steps):
-            flagged[i] = flagged[i + 1] = True
-    return flagged
+def _trend_steps(part: np.ndarray) -> np.ndarray:
+    """+1 or −1 at the 7th and later points of 7 points rising (or falling) strictly, else 0."""
+    steps = np.sign(np.diff(part, prepend=np.nan))
+    fires = _window_all(steps, RUN - 1, lambda w: not np.isnan(w).any() and w[0] != 0 and (w == w[0]).all())
+    return np.where(fires, np.nan_to_num(steps), 0)
 
 
-def _two_in_three(points: np.ndarray, segment: Segment) -> np.ndarray:
-    """Points beyond a near limit that, with one of their neighbours, make 2 of 3 on the same side."""
-    flagged = np.zeros(len(points), dtype=bool)
-    for beyond in (points > segment.near_upper, points < segment.near_lower):
-        for i in range(len(points) - 2):
-            window = beyond[i:i + 3]
-            if window.sum() >= 2:
-                flagged[i:i + 3] |= window
-    return flagged
+def _spread(fires: np.ndarray) -> np.ndarray:
+    """Every point of a run: a point is flagged when the run fires there or at one of the next 6 points."""
+    fires = np.asarray(fires) != 0
+    return np.array([fires[i:i + RUN].any() for i in range(len(fires))], dtype=bool)
 
 
-def _types(values, segments, flags, better) -> tuple[str, ...]:
-    types = []
-    mean = np.full(len(values), np.nan)
-    for segment in segments:
-        mean[segment.start:segment.end] = segment.mean
-    special = flags["astronomical"] | flags["shift"] | flags["trend"] | flags["two_in_three"]
-    for i, value in enumerate(values):
-        if not special[i] or np.isnan(value):
-            types.append(COMMON)
-            continue
-        high = value > mean[i]
-        if better == "neutral":
-            types.append(NEUTRAL_HIGH if high else NEUTRAL_LOW)
-        else:
-            types.append(IMPROVEMENT if high == (better == "higher") else CONCERN)
-    return tuple(types)
+def _trend_direction(part: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
+    """The direction of a trend at each of its points: the step to the next point where that point is in
+    the trend too, else the step from the previous point."""
+    out = np.zeros(len(part))
+    for i in np.flatnonzero(in_trend):
+        if i + 1 < len(part) and in_trend[i + 1]:
+            out[i] = np.sign(part[i + 1] - part[i])
+        elif i > 0:
+            out[i] = np.sign(part[i] - part[i - 1])
+    return out
+
+
+def _two_in_three(close: np.ndarray, rtm: np.ndarray) -> np.ndarray:
+    """Points beyond a near limit in a window of 3 with at least 2 such points, all 3 on the same side."""
+    n = len(close)
+    qualifies = np.zeros(n, dtype=bool)
+    for i in range(n - 2):
+        sides = rtm[i:i + 3]
+        if close[i:i + 3].sum() >= 2 and not np.isnan(sides).any() and abs(sides.sum()) == 3:
+            qualifies[i:i + 3] = True
+    return qualifies & close
+
+
+def _type(direction: float, better: str) -> str:
+    if direction == 0:
+        return COMMON
+    if better == "neutral":
+        return NEUTRAL_HIGH if direction > 0 else NEUTRAL_LOW
+    return IMPROVEMENT if direction * (1 if better == "higher" else -1) > 0 else CONCERN

@@ -74,7 +74,7 @@ def _groups(chart: Chart, special: list[int]) -> list[list[int]]:
     groups: list[list[int]] = []
     result = chart.result
     for i in special:
-        if groups and i == groups[-1][-1] + 1 and result.point_type[i] == result.point_type[groups[-1][-1]]:
+        if groups and i == groups[-1][-1] + 1 and result.direction[i] == result.direction[groups[-1][-1]]:
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -83,12 +83,10 @@ def _groups(chart: Chart, special: list[int]) -> list[list[int]]:
 
 def _describe(chart: Chart, members: list[int]) -> str:
     result = chart.result
-    first = members[0]
-    high = result.values[first] > result.line("mean")[first]
+    high = result.direction[members[0]] > 0
     change = "increase" if high else "decrease"
-    kind = {spc.IMPROVEMENT: "an improvement", spc.CONCERN: "a concern"}.get(result.point_type[first], "")
-    rules = [name for name in ("astronomical", "shift", "trend", "two_in_three")
-             if any(getattr(result, name)[i] for i in members)]
+    kind = {spc.IMPROVEMENT: "an improvement", spc.CONCERN: "a concern"}.get(result.point_type[members[0]], "")
+    rules = list(dict.fromkeys(result.rule[i] for i in members))
     why = " and ".join(RULE_WORDS[rule][0 if high else 1] for rule in rules)
     months = _span([chart.months[i] for i in members])
     return f"a significant {change} in {months} ({why}){', ' + kind if kind else ''}"
