@@ -18,7 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/spcb ingest data/extract data/sources
+	$(BIN)/spcb ingest data/extract data/published data/sources
 	$(BIN)/spcb build --period $(PERIOD) $(if $(AS_OF),--as-of $(AS_OF))
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI).

@@ -28,9 +28,9 @@ def copy_project(target: Path) -> Path:
 
 def shipped_data(target: Path) -> Path:
     """A data folder like the shipped one (plan, commentary, sources), its store built by `spcb ingest`."""
-    for name in ("plan", "narrative", "extract", "sources"):
+    for name in ("plan", "narrative", "extract", "published", "sources"):
         (target / name).symlink_to(DATA / name)
-    store.ingest([target / "extract", target / "sources"], target)
+    store.ingest([target / name for name in ("extract", "published", "sources")], target)
     return target
 
 

@@ -45,8 +45,10 @@ def test_every_measured_item_has_its_table_and_charts_with_alt_text(built_book):
     assert set(page.tables) == {"T_milestones", "T_vulnerable-victims-reporting", "T_reduce-public-place-violence",
                                 "T_reduce-property-crime"}
     charts = [i for i in page.images if i["src"].startswith("../../_images/")]
-    assert len(charts) == 10
-    assert all(i["alt"].startswith("Line chart of monthly ") for i in charts)
+    assert len(charts) == 20  # a trend chart and an SPC chart for each of the 10 measures
+    assert sum(i["alt"].startswith("Line chart of monthly ") for i in charts) == 10
+    assert sum(i["alt"].startswith("SPC chart of monthly ") for i in charts) == 10
+    assert any("July 2014 (1,085, special cause: concern)" in i["alt"] for i in charts)
     assert any("ranged from 860 in April to 1,085 in July" in i["alt"] for i in charts)
     assert all((pages(built_book) / i["src"]).resolve().exists() for i in charts)
 
@@ -89,14 +91,14 @@ def test_nbval_reproduces_every_executed_notebook(built_book):
 def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA / "extract", data / "extract")
-    for name in ("plan", "narrative", "sources"):
+    for name in ("plan", "narrative", "published", "sources"):
         (data / name).symlink_to(DATA / name)
     extract = data / "extract" / "recorded-crime.csv.gz"
     with gzip.open(extract, "rt", encoding="utf-8") as handle:
         kept = [line for line in handle if ",hate_crime," not in line]
     with gzip.open(extract, "wt", encoding="utf-8") as handle:
         handle.writelines(kept)
-    store.ingest([data / "extract", data / "sources"], data)
+    store.ingest([data / name for name in ("extract", "published", "sources")], data)
     site = built_book / "_build" / "html"
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
     notebooks = {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")}

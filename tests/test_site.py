@@ -80,7 +80,7 @@ def test_reduce_crime_page_shows_the_table_and_charts(page, site):
     assert [c.strip() for c in cells] == ["Burglary Dwelling", "Milestone", "8,045", "7,310", "−735", "−2%",
                                           "−9.1%", "574", "On track: 574 below target"]
     images = images_loaded(page)
-    assert len(images) == 10 and all(i["ok"] for i in images)
+    assert len(images) == 20 and all(i["ok"] for i in images)
     assert page.locator(".spcb-demonstration").is_visible()
     page.get_by_role("link", name="Reduce public place violence by 5 per cent").first.click()
     assert page.url.endswith("#reduce-public-place-violence")

@@ -7,6 +7,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
@@ -153,3 +154,50 @@ def spc_alt(chart) -> str:
     else:
         text += "Every month shows common cause variation. "
     return text + f"Latest month: {SPC_STYLE[result.icon][2].lower()}."
+
+
+def survey_png(history: pd.DataFrame, measure: Measure) -> bytes:
+    """A survey measure over time: each wave or month with its 95% Wilson interval."""
+    from .surveys import wilson
+
+    x = pd.to_datetime(history["month"])
+    low, high = zip(*(wilson(p, n) for p, n in zip(history["positive"], history["respondents"])))
+    with sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.5, 3.4), dpi=110)
+        ax.fill_between(x, [v * 100 for v in low], [v * 100 for v in high], color="#56B4E9", alpha=0.3,
+                        label="95% interval", step=None)
+        ax.plot(x, history["percent"], color="#0072B2", marker="o", markersize=3.5, linewidth=1.6, label=measure.unit)
+        ax.set_ylabel(measure.unit)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:.1f}%"))
+        ax.xaxis.set_major_locator(matplotlib.dates.YearLocator())
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+        return _png(fig, ax, f"{measure.label}, {'by wave' if measure.basis == 'wave' else 'by month'}", "")
+
+
+def survey_alt(history: pd.DataFrame, measure: Measure) -> str:
+    first, last = history.iloc[0], history.iloc[-1]
+    top = history.loc[history["percent"].idxmax()]
+    return (f"Line chart of {measure.label.lower()} ({measure.unit}) {'by survey wave' if measure.basis == 'wave' else 'by month'} "
+            f"from {pd.Timestamp(first['month']):%B %Y} to {pd.Timestamp(last['month']):%B %Y}, with a shaded 95% "
+            f"interval: {first['percent']:.1f}% at the start, {last['percent']:.1f}% at the latest, and the highest "
+            f"{top['percent']:.1f}% in {pd.Timestamp(top['month']):%B %Y}.")
+
+
+def searches_png(history: pd.DataFrame) -> bytes:
+    """Stop and search records per month."""
+    with sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=110)
+        sns.barplot(data=history, x="month", y="searches", color="#0072B2", ax=ax)
+        ax.set_xlabel("")
+        ax.set_ylabel("Searches per month")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+        ax.bar(0, 0, color="#0072B2", label="Searches")
+        return _png(fig, ax, "Stop and search records per month", "")
+
+
+def searches_alt(history: pd.DataFrame) -> str:
+    return (f"Bar chart of stop and search records per month for the {len(history)} months with records, "
+            f"{history['month'].iloc[0]} to {history['month'].iloc[-1]}: from {history['searches'].iloc[0]:,} in the "
+            f"first month to {history['searches'].iloc[-1]:,} in the latest, lowest {history['searches'].min():,} and "
+            f"highest {history['searches'].max():,}.")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import build as builder
-from . import contract, demo, store, tables
+from . import contract, demo, importers, store, tables
 from .contract import InputError
 from .narrative import NarrativeError
 from .periods import PeriodError
@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--data", default="data", help="data folder (default: data)")
     report.add_argument("--format", choices=["text", "json"], default="text")
 
-    commands.add_parser("contract", help="print the input contract (the canonical tables) as Markdown")
+    described = commands.add_parser("contract", help="print the input contract (formats and canonical tables)")
+    described.add_argument("--readme", help="rewrite the contract sections of this README instead of printing")
 
     generate = commands.add_parser("demo-extract", help="write the demonstration extract")
     generate.add_argument("--out", default="data/extract", help="folder to write (default: data/extract)")
@@ -68,6 +69,18 @@ def _table(args: argparse.Namespace) -> str:
     report = Report.load(data, args.period, args.as_of)
     rows = tables.rows_for(report.plan.milestone_table, report.extract, report.window)
     return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
+
+
+def _rewrite(path: Path, sections: dict[str, str]) -> None:
+    """Replace the text between `<!-- name:start -->` and `<!-- name:end -->` for each section."""
+    text = path.read_text(encoding="utf-8")
+    for name, body in sections.items():
+        start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+        if start not in text or end not in text:
+            raise builder.BuildError(f"{path}: no {start.strip()} ... {end} markers to rewrite")
+        head, rest = text.split(start, 1)
+        text = head + start + body + end + rest.split(end, 1)[1]
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
                   else store.summary_text(report), end="" if args.format == "text" else "\n")
         elif args.command == "contract":
-            print(contract.markdown(), end="")
+            sections = {"formats": importers.formats_markdown(), "contract": contract.markdown()}
+            if args.readme:
+                _rewrite(Path(args.readme), sections)
+            else:
+                print("\n".join(sections.values()), end="")
         elif args.command == "demo-extract":
             print(f"Wrote {demo.write(args.out)}")
     except ERRORS as exc:

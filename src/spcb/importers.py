@@ -128,7 +128,7 @@ def _spcb_extract(source: Source, context: Context) -> Parsed:
         index = int(duplicated.to_numpy().nonzero()[0][0])
         raise source.fail(index, "date", source.frame["date"].iloc[index],
                           "one row per date, area and series (this one repeats an earlier row)")
-    return _with_metadata(source, Parsed("recorded_crime", frame, len(frame)))
+    return Parsed("recorded_crime", frame, len(frame))
 
 
 def _canonical(source: Source, table: str) -> pd.DataFrame:
@@ -149,25 +149,20 @@ def _not_more(source: Source, frame: pd.DataFrame, part: str, whole: str) -> Non
 def _survey(source: Source, context: Context) -> Parsed:
     frame = _canonical(source, "survey")
     _not_more(source, frame, "positive", "respondents")
-    return _with_metadata(source, Parsed("survey", frame, len(frame)))
+    return Parsed("survey", frame, len(frame))
 
 
 def _audit(source: Source, context: Context) -> Parsed:
     frame = _canonical(source, "audit")
     _not_more(source, frame, "correct", "expected")
-    return _with_metadata(source, Parsed("audit", frame, len(frame)))
-
-
-def _with_metadata(source: Source, parsed: Parsed) -> Parsed:
-    meta = _extract_metadata(source.path)
-    parsed.title = str(meta.get("title", source.path.name))
-    parsed.demonstration = bool(meta.get("demonstration", False))
-    return parsed
+    return Parsed("audit", frame, len(frame))
 
 
 def _extract_metadata(path: Path) -> dict:
-    sidecar = path.parent / "extract.yml"
-    if not sidecar.exists():
+    """The `extract.yml` that describes a force's extract, beside the file or in a folder above it."""
+    sidecar = next((folder / "extract.yml" for folder in list(path.parents)[:3] if (folder / "extract.yml").exists()),
+                   None)
+    if sidecar is None:
         return {}
     try:
         meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
@@ -552,7 +547,11 @@ def read_as(fmt: Format, path: Path, context: Context) -> Parsed:
     if frame.empty:
         raise InputError(f"{path}:2:1: the file has a header but no rows")
     frame.columns = header
-    return fmt.read(Source(path, header, frame), context)
+    parsed = fmt.read(Source(path, header, frame), context)
+    meta = _extract_metadata(path)
+    parsed.title = str(meta.get("title", fmt.description))
+    parsed.demonstration = bool(meta.get("demonstration", False))
+    return parsed
 
 
 def _recognise(path: Path, header: list[str]) -> Format:

@@ -144,6 +144,13 @@ class Plan:
     source: Path = field(default=Path("plan.yml"))
 
     @property
+    def force_area(self) -> str:
+        """The force's police force area: the comparison's force, or the force's name less 'Police'."""
+        if self.comparison:
+            return self.comparison.force
+        return force_name(self.force) or self.force
+
+    @property
     def items(self) -> list[Item]:
         return [item for objective in self.objectives for item in objective.items]
 

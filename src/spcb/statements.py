@@ -147,7 +147,8 @@ def record_statement(history: list[tuple[Month, int]], year_months: list[Month])
             many = f" in {_count(len(new))} consecutive months" if run else f" in {_count(len(new))} months"
             sentence = f"Record {word}{'s' if len(new) > 1 else ''} since records began in {first.name}" \
                        f"{many if len(new) > 1 else ''}: {listed}."
-        for r in (r for r in found if r.equalled):
+        set_this_year = {r.value for r in new}
+        for r in (r for r in found if r.equalled and r.value in set_this_year):
             sentence += f" {r.month.name} equalled the record {word} ({r.value:,})."
         if sentence:
             out.append(sentence.strip())

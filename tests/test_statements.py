@@ -1,0 +1,61 @@
+"""Each generated statement's trigger, and its absence."""
+from spcb import statements
+from spcb.measures import YearToDate
+from spcb.periods import Month
+from spcb.plan import Measure
+
+COUNT = Measure("m", "Robbery", "robbery", "offences", "lower")
+MONTHS = [Month(2012, 4).shift(i) for i in range(24)]
+YEAR = [m for m in MONTHS if m.financial_year.start_year == 2013]
+
+
+def chart(values, measure=COUNT):
+    return statements.Chart.of(measure, MONTHS[:len(values)], values)
+
+
+def test_stable_when_no_rule_fires():
+    values = [100, 104] * 12
+    text = statements.variation(chart(values), YEAR)
+    assert text == "Stable in 2013/14 so far (April 2013 to March 2014): no special cause variation."
+
+
+def test_stable_apart_from_one_spike():
+    values = [96, 108] * 12
+    values[15] = 160
+    text = statements.variation(chart(values), YEAR)
+    assert text == ("Stable in 2013/14 so far (April 2013 to March 2014), apart from a significant increase in "
+                    "July 2013 (above the upper process limit), a concern.")
+
+
+def test_special_cause_variation_over_several_months():
+    values = [100, 104] * 6 + [80, 82] * 6
+    text = statements.variation(chart(values), YEAR)
+    assert text.startswith("Special cause variation in 2013/14 so far (April 2013 to March 2014): a significant "
+                           "decrease in April 2013 to March 2014 (")
+    assert text.endswith("an improvement.")
+
+
+def test_rebase_is_named_and_average_compares_segments():
+    measure = Measure("m", "Business Crime", "business_crime", "offences", "lower", rebase=(Month(2013, 4),))
+    values = [100, 104] * 6 + [120, 124] * 6
+    text = statements.variation(chart(values, measure), YEAR)
+    assert "against its level since April 2013: no special cause variation" in text
+    assert statements.average(chart(values, measure)) == (
+        "Since April 2013 the average has been 122 offences a month, above the average of 102 before then.")
+    assert statements.average(chart([100, 104] * 12)) == (
+        "The latest month, March 2014 (104), is above the average of 102 offences a month since April 2012.")
+
+
+def test_records_since_records_began():
+    history = list(zip(MONTHS, [100, 101, 99, 102] * 3 + [98, 97, 96, 99, 96, 120, 100, 101, 100, 101, 102, 100]))
+    lines = statements.record_statement(history, YEAR)
+    assert lines[0] == ("Record lows since records began in April 2012 in three consecutive months: April 2013 "
+                        "(98), May 2013 (97) and June 2013 (96). August 2013 equalled the record low (96).")
+    assert lines[1] == "Record high since records began in April 2012: September 2013 (120)."
+    assert statements.record_statement(list(zip(MONTHS, [100, 101] * 12)), YEAR) == []
+
+
+def test_year_to_date_change():
+    assert statements.year_to_date(YearToDate(8045, 7310), COUNT) == (
+        "Year to date: 7,310 offences against 8,045 last year, down 735 (9.1%).")
+    assert statements.year_to_date(YearToDate(10, 10), COUNT).endswith("unchanged.")
