@@ -18,12 +18,18 @@ MONTH_ORDER = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "J
 MARKERS = ["o", "s", "D", "^", "v"]
 
 
-def trend_png(frame: pd.DataFrame, measure: Measure) -> bytes:
-    """Monthly counts by financial year (one line each, colour-blind-safe colours and distinct markers)."""
+def trend_png(frame: pd.DataFrame, measure: Measure, segment=None) -> bytes:
+    """Monthly counts by financial year (one line each, colour-blind-safe colours and distinct markers), with
+    the current SPC mean and process limits as reference lines when `segment` is given."""
     years = sorted(frame["financial_year"].unique())
     palette = dict(zip(years, sns.color_palette("colorblind", len(years))))
     with sns.axes_style("whitegrid"):
         fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
+        if segment is not None:
+            ax.axhline(segment.mean, color="#333333", linewidth=1.2, label="SPC mean")
+            for level in (segment.upper, segment.lower):
+                ax.axhline(level, color="#333333", linewidth=0.9, linestyle=(0, (4, 3)),
+                           label="Process limits" if level == segment.upper else None)
         sns.lineplot(data=frame, x="label", y="count", hue="financial_year", style="financial_year",
                      hue_order=years, style_order=years, markers=dict(zip(years, MARKERS)), dashes=False,
                      palette=palette, sort=False, ax=ax, linewidth=2)

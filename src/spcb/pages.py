@@ -161,8 +161,11 @@ class Report:
     def _measure(self, measure: Measure) -> None:
         """A measure's trend by financial year, its SPC chart, and the statements computed from them."""
         frame = monthly(self.extract, measure.series, self.window)
-        _figure(charts.trend_png(frame, measure), charts.alt_text(frame, measure), self.extract.title)
         chart = self.spc(measure)
+        current = chart.result.segments[-1]
+        _figure(charts.trend_png(frame, measure, current), charts.alt_text(frame, measure) + (
+            f" Reference lines show the current SPC mean ({current.mean:,.0f}) and process limits "
+            f"({max(current.lower, 0):,.0f} to {current.upper:,.0f})."), self.extract.title)
         _figure(charts.spc_png(chart), charts.spc_alt(chart), self.extract.title)
         display(Markdown(_computed(measure.label, self.statements(measure))))
 
