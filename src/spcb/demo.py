@@ -238,11 +238,13 @@ WAVE_PERCENT = {
 # first year's level. Crime: the last two months the lowest in four years, the rolling year still above
 # the year before. Anti-social behaviour: 78% over the rolling year, with a dip last month that is
 # shallower than the dip a year earlier.
-SATISFACTION = {
-    "satisfaction_crime": (700, 85.0, (85.2, 84.6, 85.0, 85.4, 84.8, 84.9, 84.4, 84.7, 85.1, 84.9, 85.3, 85.0,
-                                       86.0, 86.4, 86.2, 86.6, 86.1, 86.5, 86.3, 86.0, 86.2, 86.4, 82.0, 81.6)),
-    "satisfaction_asb": (350, 77.0, (77.4, 76.8, 77.2, 76.6, 77.0, 76.4, 72.5, 77.0, 77.2, 76.9, 77.1, 77.3,
-                                     78.6, 78.9, 78.4, 79.0, 78.8, 78.9, 78.7, 79.1, 78.8, 78.6, 78.4, 75.2)),
+SATISFACTION = {  # respondents a month, simulated level and spread, then November 2012 to October 2014
+    "satisfaction_crime": (700, 85.0, 3.0, (
+        85.8, 83.9, 86.4, 84.7, 85.9, 84.2, 86.1, 84.9, 83.8, 86.3, 85.2, 84.6,
+        86.8, 85.4, 87.1, 85.9, 86.9, 85.3, 87.2, 86.0, 85.7, 86.8, 81.9, 81.4)),
+    "satisfaction_asb": (350, 77.0, 4.0, (
+        77.2, 75.8, 78.4, 76.3, 77.9, 76.0, 78.6, 76.9, 77.8, 75.9, 76.4, 71.8,
+        78.9, 77.4, 79.6, 77.8, 79.1, 77.2, 79.8, 78.1, 79.4, 77.6, 78.8, 74.9)),
 }
 SURVEY_FIRST, SURVEY_LAST = Month(2010, 4), Month(2014, 10)
 
@@ -250,13 +252,13 @@ SURVEY_FIRST, SURVEY_LAST = Month(2010, 4), Month(2014, 10)
 def survey_rows() -> list[tuple[str, str, int, int]]:
     out = [(measure, str(wave), 4000, round(4000 * percent / 100))
            for measure, values in WAVE_PERCENT.items() for wave, percent in zip(WAVES, values)]
-    for measure, (respondents, level, recent) in SATISFACTION.items():
+    for measure, (respondents, level, spread, recent) in SATISFACTION.items():
         rng = random.Random(f"{SEED}-{measure}")
         months = [SURVEY_FIRST.shift(i) for i in range((SURVEY_LAST.year - SURVEY_FIRST.year) * 12
                                                          + SURVEY_LAST.month - SURVEY_FIRST.month + 1)]
         simulated = len(months) - len(recent)
         for i, month in enumerate(months):
-            percent = recent[i - simulated] if i >= simulated else level + (rng.random() - 0.5) * 1.6
+            percent = recent[i - simulated] if i >= simulated else level + (rng.random() - 0.5) * spread
             out.append((measure, str(month), respondents, round(respondents * percent / 100)))
     return sorted(out)
 

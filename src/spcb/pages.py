@@ -196,6 +196,13 @@ class Report:
         history = surveys.monthly_percent(self.data_dir, measure.survey, last)
         _figure(charts.survey_png(history, measure), charts.survey_alt(history, measure), self._source("survey"))
         lines = [compared.statement(measure.label)]
+        if measure.basis == "rolling-12-months":  # monthly results: an SPC chart of the monthly percentages
+            recent = history[history["month"] >= str(self.window.financial_year.start_year - 2) + "-04"]
+            chart = statements.Chart.of(measure, [Month.parse(m) for m in recent["month"]],
+                                        [round(p, 1) for p in recent["percent"]])
+            _figure(charts.spc_png(chart), charts.spc_alt(chart), self._source("survey"))
+            lines.append(statements.variation(chart, [m for m in chart.months
+                                                      if m.financial_year == self.window.financial_year]))
         if measure.basis == "wave":
             lines += [s.replace(",", "") for s in statements.record_statement(
                 [(Month.parse(m), round(p, 1)) for m, p in zip(history["month"], history["percent"])],
