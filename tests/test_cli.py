@@ -89,3 +89,12 @@ def test_ingest_of_a_bad_file_is_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("spcb: error: ") and "Gotham City Police" in result.stderr
     assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "store").exists()
+
+
+def test_new_period_command(tmp_path):
+    (tmp_path / "plan").symlink_to(ROOT / "data" / "plan")
+    result = run("new-period", "2014-12", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 7 commentary files" in result.stdout and "reduce-property-crime.md" in result.stdout
+    again = run("new-period", "2014-12", "--data", str(tmp_path))
+    assert again.returncode == 1 and "commentary already exists for 2014-12" in again.stderr

@@ -71,3 +71,37 @@ def test_non_markdown_and_non_utf8_files_are_refused(shipped, tmp_path):
 
 def test_a_period_without_a_folder_has_no_commentary(shipped, tmp_path):
     assert narrative.load(tmp_path, DEC, shipped) == {}
+
+
+def test_commentary_is_made_safe():
+    text = "Up 5% <script>alert(1)</script> {raw}`<b>x</b>` costs $5 & more\n> quoted *emphasis*"
+    made = narrative.safe(text)
+    assert "<script>" not in made and "&lt;script&gt;" in made
+    assert "\\{raw\\}" in made and "\\$5" in made and "&amp; more" in made
+    assert made.splitlines()[1] == "> quoted *emphasis*"
+
+
+def test_new_period_scaffolds_the_items_due_from_the_last_commentary(shipped, tmp_path):
+    import shutil
+    shutil.copytree(DATA / "narrative", tmp_path / "narrative")
+    written = narrative.new_period(tmp_path, DEC, shipped)
+    names = sorted(p.stem for p in written)
+    assert names == sorted(["lowest-crime-levels", "vulnerable-victims-reporting", "reduce-public-place-violence",
+                            "reduce-property-crime", "crime-satisfaction", "asb-satisfaction", narrative.SUMMARY])
+    text = (tmp_path / "narrative" / "2014-12" / "reduce-property-crime.md").read_text()
+    assert text.startswith("> Carried forward from November 2014: update required.\n\n")
+    assert (DATA / "narrative" / "2014-11" / "reduce-property-crime.md").read_text().strip() in text
+    texts = narrative.load(tmp_path, DEC, shipped)
+    update = narrative.update_for(shipped, shipped.item("reduce-property-crime"), DEC, texts)
+    assert update.state == "carried-forward" and update.awaiting
+    assert narrative.state_label(update) == "Carried forward: update required"
+    before = {p: p.read_bytes() for p in (tmp_path / "narrative" / "2014-12").iterdir()}
+    with pytest.raises(narrative.NarrativeError, match="commentary already exists for 2014-12 .* nothing was written"):
+        narrative.new_period(tmp_path, DEC, shipped)
+    assert {p: p.read_bytes() for p in (tmp_path / "narrative" / "2014-12").iterdir()} == before
+
+
+def test_new_period_without_earlier_commentary(shipped, tmp_path):
+    written = narrative.new_period(tmp_path, Month(2015, 2), shipped)
+    assert len(written) > 20  # every monthly and quarterly item, and the summary
+    assert "No earlier commentary" in written[0].read_text()

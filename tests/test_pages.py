@@ -94,3 +94,18 @@ def test_summary_states_each_milestone_and_item(shown, data):
     assert "T_glance" in html and "T_items" in html
     assert "Special cause: improvement" in html and "Off track: 901 above target" in html
     assert html.count("Update provided") >= 30 and "Deferred" in html
+
+
+def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup(shown, data, tmp_path):
+    for name in ("plan", "store"):
+        (tmp_path / name).symlink_to(data / name)
+    folder = tmp_path / "narrative" / "2014-11"
+    folder.mkdir(parents=True)
+    (folder / "reduce-property-crime.md").write_text("Fine <script>alert('x')</script> {raw}`<b>`\n")
+    pages.Report.load(tmp_path, "2014-11", "2014-11-24").objective("reduce-crime")
+    text = markdown(shown)
+    assert "<script>" not in text and "&lt;script&gt;" in text and "\\{raw\\}" in text
+    from spcb import tables
+    import pandas as pd
+    html = tables.html_table(pd.DataFrame({"Area": ["<script>alert(1)</script>"]}), "c", "t", "<b>source</b>")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;source" in html

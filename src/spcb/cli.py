@@ -10,9 +10,10 @@ from pathlib import Path
 from . import build as builder
 from . import contract, demo, importers, store, tables
 from .contract import InputError
+from . import narrative
 from .narrative import NarrativeError
-from .periods import PeriodError
-from .plan import PlanError
+from .periods import Month, PeriodError
+from .plan import PlanError, load_dir
 
 ERRORS = (PlanError, InputError, PeriodError, NarrativeError, builder.BuildError)
 
@@ -53,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("summary", help="what the store holds, per source file")
     report.add_argument("--data", default="data", help="data folder (default: data)")
     report.add_argument("--format", choices=["text", "json"], default="text")
+
+    scaffold = commands.add_parser("new-period", help="start a period's commentary from the last one")
+    scaffold.add_argument("period", help="reporting month, YYYY-MM")
+    scaffold.add_argument("--data", default="data", help="data folder (default: data)")
 
     described = commands.add_parser("contract", help="print the input contract (formats and canonical tables)")
     described.add_argument("--readme", help="rewrite the contract sections of this README instead of printing")
@@ -100,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             report = store.summary(args.data)
             print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
                   else store.summary_text(report), end="" if args.format == "text" else "\n")
+        elif args.command == "new-period":
+            written = narrative.new_period(args.data, Month.parse(args.period), load_dir(args.data))
+            print(f"Wrote {len(written)} commentary files to {written[0].parent}, each marked 'carried forward: "
+                  "update required' until an analyst rewrites it:")
+            print("\n".join(f"  {path.name}" for path in written))
         elif args.command == "contract":
             sections = {"formats": importers.formats_markdown(), "contract": contract.markdown()}
             if args.readme:

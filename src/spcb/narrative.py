@@ -6,6 +6,7 @@ without commentary is marked "Update required"; an item not due says when its ne
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from .periods import Month
 from .plan import Item, Plan, Status
 
 SUMMARY = "executive-summary"
+CARRIED = re.compile(r"^> Carried forward from (.+): update required\.\s*$")
+# Characters that would let commentary carry markup into the page: raw HTML, MyST roles and directives, maths.
+_UNSAFE = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "\\{", "}": "\\}", "$": "\\$"}
 
 
 class NarrativeError(ValueError):
@@ -45,6 +49,58 @@ def load(data_dir: str | Path, period: Month, plan: Plan) -> dict[str, str]:
     return texts
 
 
+def safe(text: str) -> str:
+    """Commentary as plain Markdown: no raw HTML, no roles or directives, no maths.
+
+    Markdown emphasis, lists and links still work; a blockquote marker at the start of a line is kept.
+    """
+    lines = []
+    for line in text.splitlines():
+        quote = re.match(r"^(\s*>\s?)", line)
+        head, body = (quote.group(1), line[quote.end():]) if quote else ("", line)
+        lines.append(head + "".join(_UNSAFE.get(ch, ch) for ch in body))
+    return "\n".join(lines)
+
+
+def carried_forward(text: str) -> str | None:
+    """The period a commentary was carried forward from, if its first line says so."""
+    match = CARRIED.match(text.splitlines()[0]) if text else None
+    return match.group(1) if match else None
+
+
+def new_period(data_dir: str | Path, period: Month, plan: Plan) -> list[Path]:
+    """Scaffold `narrative/<period>/` with a file for every item due in `period` (and the executive
+    summary), each starting from its latest earlier commentary, marked as carried forward."""
+    target = folder(data_dir, period)
+    due = [item.id for item in plan.items if is_due(plan, item, period)] + [SUMMARY]
+    clashes = [target / f"{name}.md" for name in due if (target / f"{name}.md").exists()]
+    if clashes:
+        raise NarrativeError(f"{clashes[0]}:1:1: commentary already exists for {period} "
+                             f"({len(clashes)} of {len(due)} files); nothing was written")
+    earlier = sorted((p for p in Path(data_dir, "narrative").glob("*") if p.is_dir() and _period(p.name)
+                      and Month.parse(p.name) < period), key=lambda p: p.name, reverse=True)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in due:
+        source = next((p / f"{name}.md" for p in earlier if (p / f"{name}.md").exists()), None)
+        if source is None:
+            body = "No earlier commentary: write this period's update here."
+            origin = "no earlier period"
+        else:
+            body = source.read_text(encoding="utf-8").strip()
+            if carried_forward(body):
+                body = "\n".join(body.splitlines()[1:]).strip()
+            origin = Month.parse(source.parent.name).name
+        path = target / f"{name}.md"
+        path.write_text(f"> Carried forward from {origin}: update required.\n\n{body}\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _period(name: str) -> bool:
+    return bool(re.match(r"^\d{4}-(0[1-9]|1[0-2])$", name))
+
+
 def is_due(plan: Plan, item: Item, period: Month) -> bool:
     return period in plan.due_months(item.frequency)
 
@@ -59,20 +115,20 @@ def next_due(plan: Plan, item: Item, period: Month) -> Month | None:
 class Update:
     """What an item shows for a period: its commentary, a standing marker, or why there is none."""
 
-    state: str  # commentary | marker | update-required | not-due
+    state: str  # commentary | carried-forward | marker | update-required | not-due
     commentary: str = ""
     status: Status | None = None
     next_due: Month | None = None
 
     @property
     def awaiting(self) -> bool:
-        return self.state == "update-required"
+        return self.state in ("update-required", "carried-forward")
 
 
 def update_for(plan: Plan, item: Item, period: Month, texts: dict[str, str]) -> Update:
     status = item.status if item.status and item.status.applies_to(period) else None
     if texts.get(item.id):
-        return Update("commentary", texts[item.id], status)
+        return Update("carried-forward" if carried_forward(texts[item.id]) else "commentary", texts[item.id], status)
     if status is not None:
         return Update("marker", status=status)
     if is_due(plan, item, period):
@@ -89,4 +145,6 @@ def state_label(update: Update) -> str:
                 "elsewhere": "Reported elsewhere"}[update.status.marker]
     if update.state == "update-required":
         return "Update required"
+    if update.state == "carried-forward":
+        return "Carried forward: update required"
     return f"Not due; next {update.next_due.name}" if update.next_due else "Not due"

@@ -72,9 +72,7 @@ class Report:
         display(Markdown(f"**Performance against the milestones and deliverables in the {self.plan.title}.** "
                          f"Report of {self.plan.force} to the {self.plan.board} for {self.period.name}.\n\n"
                          + self._preamble(uses_data=True)))
-        summary = self.texts.get(narrative.SUMMARY)
-        display(Markdown(summary if summary else _update_required(
-            f"No executive summary has been written for {self.period.name}.")))
+        display(Markdown(self._summary_text()))
         rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
         display(Markdown(":::{admonition} Headline position, computed from the data\n:class: tip spcb-computed\n"
                          + "\n".join(f"- {s}" for s in statements.overview(rows, self._awaiting(), self.period))
@@ -93,6 +91,18 @@ class Report:
         display(Markdown("## Every item this period"))
         display(HTML(tables.html_table(self._items_frame(), f"Milestones and deliverables: what each shows for "
                                        f"{self.period.name}", "items", self.plan.source.name)))
+
+    def _summary_text(self) -> str:
+        """The analyst's executive summary, made safe; or what is missing."""
+        summary = self.texts.get(narrative.SUMMARY)
+        if not summary:
+            return _update_required(f"No executive summary has been written for {self.period.name}.")
+        origin = narrative.carried_forward(summary)
+        if origin:
+            rest = "\n".join(summary.splitlines()[1:]).strip()
+            return (_update_required(f"The executive summary below is carried forward unchanged from {origin}.")
+                    + "\n\n" + narrative.safe(rest))
+        return narrative.safe(summary)
 
     def _awaiting(self) -> list[Item]:
         return [i for i in self.plan.items if self.update(i).awaiting]
@@ -357,9 +367,15 @@ def _update(report: Report, item: Item, update: Update) -> str:
         else:
             label = {"not-required": "Not required", "deferred": "Update deferred",
                      "elsewhere": "Reported elsewhere"}[status.marker]
-            parts.append(f":::{{admonition}} {label}\n:class: note spcb-status\n{status.note}\n:::")
+            parts.append(f":::{{admonition}} {label}\n:class: note spcb-status\n{narrative.safe(status.note)}\n:::")
     if update.state == "commentary":
-        parts.append(update.commentary)
+        parts.append(narrative.safe(update.commentary))
+    elif update.state == "carried-forward":
+        lines = update.commentary.splitlines()
+        parts.append(_update_required(f"The commentary below is carried forward unchanged from "
+                                      f"{narrative.carried_forward(update.commentary)}; it has not been updated for "
+                                      f"{report.period.name}."))
+        parts.append(narrative.safe("\n".join(lines[1:]).strip()))
     elif update.state == "update-required":
         parts.append(_update_required(f"This item is due for an update in {report.period.name} "
                                       f"({FREQUENCY_LABELS[item.frequency].lower()}) and has no commentary."))
