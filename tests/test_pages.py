@@ -5,8 +5,9 @@ from spcb import pages
 
 
 @pytest.fixture
-def shown(monkeypatch):
-    """Every output a page displays, as (kind, content) pairs."""
+def shown(monkeypatch, tmp_path):
+    """Every output a page displays, as (kind, content) pairs (CSV downloads go to a temporary folder)."""
+    monkeypatch.chdir(tmp_path)
     outputs = []
 
     def display(obj, raw=False, metadata=None):
@@ -109,3 +110,11 @@ def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup
     import pandas as pd
     html = tables.html_table(pd.DataFrame({"Area": ["<script>alert(1)</script>"]}), "c", "t", "<b>source</b>")
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;source" in html
+
+
+def test_every_table_has_a_csv_download_beside_it(shown, data, tmp_path):
+    pages.Report.load(data, "2014-11", "2014-11-24").objective("reduce-crime")
+    text = markdown(shown)
+    assert text.count("{download}`Download the data:") == sum(o[0] == "HTML" for o in shown) == 4
+    milestones = (tmp_path / "downloads" / "milestones.csv").read_text().splitlines()
+    assert milestones[1].startswith("Burglary Dwelling,milestone,8045,7310,-735,-2.0,-9.1,7884,574,True")

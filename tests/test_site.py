@@ -84,3 +84,14 @@ def test_reduce_crime_page_shows_the_table_and_charts(page, site):
     assert page.locator(".spcb-demonstration").is_visible()
     page.get_by_role("link", name="Reduce public place violence by 5 per cent").first.click()
     assert page.url.endswith("#reduce-public-place-violence")
+
+
+def test_csv_links_download_the_tables_data(page, site):
+    page.goto(site + "/book/report/objective-06-reduce-crime.html")
+    links = page.locator("article a.download")
+    assert links.count() == 4
+    assert "Download the data: Milestones and deliverables" in " ".join(links.first.inner_text().split())
+    href = links.first.get_attribute("href")
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
+    assert response.ok
+    assert response.text().startswith("measure,type,last_year,this_year")

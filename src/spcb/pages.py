@@ -6,6 +6,7 @@ so that the notebooks stay a parameters cell and one call.
 from __future__ import annotations
 
 import base64
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -79,9 +80,9 @@ class Report:
                          + "\n:::"))
         self._milestone_table()
         display(Markdown("## Measured milestones and deliverables at a glance"))
-        display(HTML(tables.html_table(self._glance(), f"Every measure in the plan, year to date to "
+        _table(self._glance(), f"Every measure in the plan, year to date to "
                                        f"{self.window.as_of.day} {self.window.as_of:%B %Y}, with the variation of "
-                                       "its latest complete month", "glance", self.extract.title)))
+                                       "its latest complete month", "glance", self.extract.title)
         display(Markdown("## Strategic objectives\n\n" + "\n".join(
             self._objective_line(i, o) for i, o in enumerate(self.plan.objectives, start=1))))
         awaiting = self._awaiting()
@@ -89,8 +90,8 @@ class Report:
             f"- {{ref}}`{i.title} <{i.id}>` ({i.lead or 'no lead named'})" for i in awaiting)
             if awaiting else f"Every item due in {self.period.name} has its update.")))
         display(Markdown("## Every item this period"))
-        display(HTML(tables.html_table(self._items_frame(), f"Milestones and deliverables: what each shows for "
-                                       f"{self.period.name}", "items", self.plan.source.name)))
+        _table(self._items_frame(), f"Milestones and deliverables: what each shows for "
+                                       f"{self.period.name}", "items", self.plan.source.name)
 
     def _summary_text(self) -> str:
         """The analyst's executive summary, made safe; or what is missing."""
@@ -155,7 +156,8 @@ class Report:
             self._milestone_table()
         elif item.counted:
             rows = tables.rows_for(item.counted, self.extract, self.window)
-            display(HTML(tables.to_html(rows, f"{item.title}: year to date", item.id, self.extract.title)))
+            _table(tables.display_frame(rows), f"{item.title}: year to date", item.id, self.extract.title,
+                   tables.data_frame(rows))
         for binding in item.counted:
             self._measure(binding.measure)
         for binding in item.surveyed:
@@ -166,7 +168,7 @@ class Report:
     def _milestone_table(self) -> None:
         rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
         caption = f"Milestones and deliverables, year to date to {self.window.as_of.day} {self.window.as_of:%B %Y}"
-        display(HTML(tables.to_html(rows, caption, "milestones", self.extract.title)))
+        _table(tables.display_frame(rows), caption, "milestones", self.extract.title, tables.data_frame(rows))
 
     def _measure(self, measure: Measure) -> None:
         """A measure's trend by financial year, its SPC chart, and the statements computed from them."""
@@ -197,12 +199,12 @@ class Report:
         compared = (surveys.by_wave if measure.basis == "wave" else surveys.rolling_year)(
             self.data_dir, measure.survey, last)
         latest, previous = compared.latest, compared.previous
-        display(HTML(tables.html_table(pd.DataFrame({
+        _table(pd.DataFrame({
             "": ["Latest", "Compared with"], "Period": [latest.label, previous.label],
             "Respondents": [f"{e.respondents:,}" for e in (latest, previous)],
             measure.unit.capitalize(): [f"{e.percent:.1f}%" for e in (latest, previous)],
             "95% interval": [f"{e.interval[0]:.1f}% to {e.interval[1]:.1f}%" for e in (latest, previous)],
-        }), f"{measure.label}: latest result and its comparison", f"survey-{measure.id}", self._source("survey"))))
+        }), f"{measure.label}: latest result and its comparison", f"survey-{measure.id}", self._source("survey"))
         history = surveys.monthly_percent(self.data_dir, measure.survey, last)
         _figure(charts.survey_png(history, measure), charts.survey_alt(history, measure), self._source("survey"))
         lines = [compared.statement(measure.label)]
@@ -238,9 +240,9 @@ class Report:
         rows += [(f"{g} to White ratio", lambda w, g=g: f"{w.ratios(people)[g]:.1f}") for g in stopsearch.GROUPS[1:]]
         rows += [("Records without an ethnicity", lambda w: f"{w.without_ethnicity:,} "
                   f"({w.without_ethnicity / w.searches * 100 if w.searches else 0:.1f}%)")]
-        display(HTML(tables.html_table(pd.DataFrame({"": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
+        _table(pd.DataFrame({"": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
                                                      now.label: [r[1](now) for r in rows]}),
-                                       f"Stop and search in {force}", "stop-search", self._source("stop_search"))))
+                                       f"Stop and search in {force}", "stop-search", self._source("stop_search"))
         history = stopsearch.per_month(self.data_dir, force)
         history = history[history["month"] <= str(self.window.last_complete_month)]
         _figure(charts.searches_png(history), charts.searches_alt(history), self._source("stop_search"))
@@ -262,13 +264,13 @@ class Report:
         audit = Store(self.data_dir).table("audit")
         names = {"incidents": "Crimes from incidents", "directly-recorded": "Directly recorded crimes",
                  "no-crime": "No-crime decisions"}
-        display(HTML(tables.html_table(pd.DataFrame({
+        _table(pd.DataFrame({
             "Audit": [names[a] for a in audit["audit"]], "Category": audit["category"],
             "Should have been recorded, or examined": [f"{n:,}" for n in audit["expected"]],
             "Recorded, or correct": [f"{n:,}" for n in audit["correct"]],
             "Rate": [f"{compare.rounded(c / e * 100)}%" for c, e in zip(audit["correct"], audit["expected"])],
         }), "Crime data integrity audit: compliance rates computed from the counts", "audit",
-            self._source("audit"))))
+            self._source("audit"))
 
     def _source(self, table: str) -> str:
         titles = [s["title"] or Path(s["path"]).name for s in Store(self.data_dir).sources(table)]
@@ -291,22 +293,22 @@ class Report:
             f"The **{spec.group_name.lower()}** ({', '.join(spec.group)}) are a comparator group set in the plan "
             f"({self.plan.source.name}); they are not the Home Office's most similar group of forces, and another "
             "group can be set there."))
-        display(HTML(tables.html_table(_rates_frame(data.rates(end)), f"Crimes per 1,000 residents, 12 months to "
-                                       f"{ending}", "comparison-rates", compare.SOURCE)))
-        display(HTML(tables.html_table(_breakdown_frame(data.breakdown(end), spec.force, spec.group_name),
+        _table(_rates_frame(data.rates(end)), f"Crimes per 1,000 residents, 12 months to "
+                                       f"{ending}", "comparison-rates", compare.SOURCE)
+        _table(_breakdown_frame(data.breakdown(end), spec.force, spec.group_name),
                                        f"Crimes per 1,000 residents by main offence type, 12 months to {ending}",
-                                       "comparison-types", compare.SOURCE)))
+                                       "comparison-types", compare.SOURCE)
         quarters = compare.year_to_date_quarters(self.data_dir, spec.force, end)
         if not quarters.empty:
             display(Markdown(
                 f"Published quarterly figures give a check on the year-to-date tables, which come from the force's "
                 f"extract and run to {self.window.as_of.day} {self.window.as_of:%B %Y}:"))
-            display(HTML(tables.html_table(pd.DataFrame({
+            _table(pd.DataFrame({
                 "Quarter": quarters["quarter"], "Crimes": [f"{n:,}" for n in quarters["crimes"]],
                 "A year earlier": [f"{n:,}" for n in quarters["previous"]],
                 "Change": [tables.signed_percent(c) for c in quarters["change"]]}),
                 f"Recorded crime in {spec.force} by quarter, excluding fraud", "comparison-quarters",
-                compare.QUARTERLY_SOURCE)))
+                compare.QUARTERLY_SOURCE)
         history = data.over_time()
         history = history[history["period_end"] <= end]
         _figure(charts.comparison_png(history, spec.force, spec.group_name),
@@ -315,6 +317,21 @@ class Report:
         if findings:
             display(Markdown("## What the board paper says, checked against the data\n\n" + "\n\n".join(
                 _finding(f) for f in findings)))
+
+
+DOWNLOADS = Path("downloads")
+
+
+def _table(frame: pd.DataFrame, caption: str, table_id: str, source: str, data: pd.DataFrame | None = None) -> None:
+    """An HTML table, and beside it its data as a CSV file to download (the plain numbers where given)."""
+    display(HTML(tables.html_table(frame, caption, table_id, source)))
+    path = DOWNLOADS / f"{table_id}.csv"
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    (frame if data is None else data).to_csv(partial, index=False, lineterminator="\n")
+    os.replace(partial, path)  # the summary and an objective page may write the same table at once
+    label = caption.replace("<", "").replace(">", "").replace("`", "")
+    display(Markdown(f"{{download}}`Download the data: {label} (CSV) <{path.as_posix()}>`"))
 
 
 def _figure(png: bytes, alt: str, source: str) -> None:
