@@ -1,5 +1,6 @@
 """The whole book, built into a temporary folder: pages, the milestone table, nbval and failure handling."""
 import gzip
+import hashlib
 import shutil
 
 import pytest
@@ -82,6 +83,21 @@ def test_comparison_page_uses_real_data_and_names_its_sources(built_book):
     assert text.count("Source: ONS police recorded crime") >= 3
     assert "The data differs" in text and "a fall of 17.8% (37,845 crimes)" in text
     assert page.images[-1]["alt"].startswith("Line chart of crimes per 1,000 residents")
+
+
+def test_provenance_page_lists_inputs_hashes_and_the_command(built_book, data):
+    page = read_page(pages(built_book) / "provenance.html")
+    assert page.h1 == "Provenance"
+    parameters = dict(row for row in page.tables["T_provenance-parameters"]["rows"][1:])
+    assert parameters["period"] == "2014-11" and parameters["as_of"] == "2014-11-24"
+    assert parameters["plan SHA-256"] == hashlib.sha256((DATA / "plan" / "2014-15.yml").read_bytes()).hexdigest()
+    inputs = page.tables["T_provenance-inputs"]["rows"]
+    extract = next(r for r in inputs if r[0] == "recorded-crime.csv.gz")
+    assert extract[3] == hashlib.sha256((DATA / "extract" / "recorded-crime.csv.gz").read_bytes()).hexdigest()
+    assert extract[4] == "169,900"
+    text = (pages(built_book) / "provenance.html").read_text()
+    assert "spcb build --period 2014-11 --as-of 2014-11-24" in text
+    assert (built_book / "_build" / "html" / "_sources" / "book" / "report" / "provenance.ipynb").exists()
 
 
 def test_nbval_reproduces_every_executed_notebook(built_book):

@@ -18,10 +18,11 @@ def test_find_root_walks_upwards(tmp_path):
 def test_jobs_cover_the_summary_and_every_objective_in_order(data):
     report = Report.load(data, "2014-11")
     jobs = build.jobs(ROOT, report, ROOT / "data")
-    assert [j.page for j in jobs][:4] == ["executive-summary", "how-the-force-compares",
-                                          "objective-01-public-confidence", "objective-02-stronger-partnerships"]
-    assert len(jobs) == 2 + len(report.plan.objectives)
-    assert jobs[7].parameters == {"period": "2014-11", "as_of": "2014-11-24", "data_dir": "../../data",
+    assert [j.page for j in jobs][:4] == ["executive-summary", "how-the-force-compares", "provenance",
+                                          "objective-01-public-confidence"]
+    assert len(jobs) == 3 + len(report.plan.objectives)
+    assert jobs[2].parameters["commit"] and "spcb build --period 2014-11 --as-of 2014-11-24" in jobs[2].parameters["command"]
+    assert jobs[8].parameters == {"period": "2014-11", "as_of": "2014-11-24", "data_dir": "../../data",
                                   "objective": "reduce-crime"}
     assert all(j.template.exists() for j in jobs)
 

@@ -47,16 +47,38 @@ def find_root(start: str | Path = ".") -> Path:
 
 
 def jobs(root: Path, report: Report, data_dir: Path) -> list[Job]:
-    """The executive summary, the comparison with other forces and one page per objective, parameterised for
-    the report's window."""
+    """The executive summary, the comparison with other forces, the provenance page and one page per
+    objective, parameterised for the report's window."""
     data = os.path.relpath(data_dir.resolve(), (root / REPORT_DIR).resolve())
     common = {"period": str(report.period), "as_of": report.window.as_of.isoformat(), "data_dir": data}
     found = [Job(root / TEMPLATES / f"{page}.ipynb", page, common)
              for page in ("executive-summary", "how-the-force-compares")]
+    found.append(Job(root / TEMPLATES / "provenance.ipynb", "provenance",
+                     {**common, "commit": git_commit(root), "command": reproduce_command(report, data_dir, root)}))
     for index, objective in enumerate(report.plan.objectives, start=1):
         found.append(Job(root / TEMPLATES / "objective.ipynb", page_name(index, objective),
                          {**common, "objective": objective.id}))
     return found
+
+
+def git_commit(root: Path) -> str:
+    """The commit of the checkout, marked when the work tree has changes; or why there is none."""
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return commit + (" (with uncommitted changes)" if dirty else "")
+
+
+def reproduce_command(report: Report, data_dir: Path, root: Path) -> str:
+    data = os.path.relpath(data_dir.resolve(), root.resolve())
+    folders = " ".join(f"{data}/{name}" for name in ("extract", "published", "sources")
+                       if (data_dir / name).exists())
+    return (f"spcb ingest {folders} --data {data}\nspcb build --period {report.period} --as-of "
+            f"{report.window.as_of.isoformat()} --data {data}")
 
 
 def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:

@@ -6,7 +6,9 @@ so that the notebooks stay a parameters cell and one call.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
+from importlib import metadata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +18,7 @@ from myst_nb import glue
 
 import pandas as pd
 
-from . import charts, compare, narrative, statements, stopsearch, surveys, tables
+from . import __version__, charts, compare, narrative, statements, stopsearch, surveys, tables
 from .compare import Comparison
 from .inputs import Extract, load_extract
 from .store import Store
@@ -92,6 +94,35 @@ class Report:
         display(Markdown("## Every item this period"))
         _table(self._items_frame(), f"Milestones and deliverables: what each shows for "
                                        f"{self.period.name}", "items", self.plan.source.name)
+
+    def provenance(self, command: str, commit: str) -> None:
+        """Display what a reviewer needs to reproduce the numbers: parameters, inputs with their SHA-256,
+        the plan's hash, versions, and the command."""
+        glue("title", "Provenance", display=False)
+        plan_file = self.plan.source
+        display(Markdown(
+            f"Everything on this site for {self.period.name} was computed from the inputs below, with the window "
+            f"{self.window.start.isoformat()} to {self.window.as_of.isoformat()}. To reproduce it from a checkout "
+            f"of spcb at the commit shown, run:\n\n```text\n{command}\n```\n\nthen `spcb verify --period "
+            f"{self.period}` re-executes every notebook and compares each output. Each page's executed notebook "
+            "can be downloaded from the download button at the top of that page."))
+        _table(pd.DataFrame({"Parameter": ["period", "as_of", "spcb version", "spcb commit", "plan file",
+                                           "plan SHA-256"],
+                             "Value": [str(self.period), self.window.as_of.isoformat(), __version__, commit,
+                                       plan_file.name, _sha256(plan_file)]}),
+               "Parameters of this build", "provenance-parameters", "spcb")
+        log = Store(self.data_dir).log()
+        _table(pd.DataFrame({
+            "File": [Path(e["path"]).name for e in log], "Format": [e["format"] for e in log],
+            "Table": [e["table"] for e in log], "SHA-256": [e["sha256"] for e in log],
+            "Rows read": [f"{e['rows_read']:,}" for e in log], "Rows used": [f"{e['rows_accepted']:,}" for e in log],
+            "Covers": [f"{e['period_first']} to {e['period_last']}" if e["period_first"] else "" for e in log],
+        }), "Every input file in the store, as ingested", "provenance-inputs", "the store's ingest log")
+        texts = sorted(narrative.folder(self.data_dir, self.period).glob("*.md"))
+        _table(pd.DataFrame({"Commentary file": [p.name for p in texts], "SHA-256": [_sha256(p) for p in texts]}),
+               f"Commentary for {self.period.name}", "provenance-commentary", "the analysts' commentary files")
+        _table(pd.DataFrame({"Package": list(PACKAGES), "Version": [_version(p) for p in PACKAGES]}),
+               "Versions of the main packages", "provenance-packages", "the Python environment of the build")
 
     def _summary_text(self) -> str:
         """The analyst's executive summary, made safe; or what is missing."""
@@ -320,6 +351,19 @@ class Report:
 
 
 DOWNLOADS = Path("downloads")
+PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "pyarrow", "pandera", "papermill", "jupyter-book", "myst-nb",
+            "sphinx", "nbval")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _table(frame: pd.DataFrame, caption: str, table_id: str, source: str, data: pd.DataFrame | None = None) -> None:
