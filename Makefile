@@ -1,4 +1,4 @@
-# make book: set up .venv if needed, build the default period, print where the site is.
+# make book: set up .venv if needed, build the default period, print where the site and its PDF are.
 # make test: the whole test suite (unit, notebooks with nbval, integration build, browser).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -17,9 +17,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) browser
 	$(BIN)/spcb ingest data/extract data/published data/sources
 	$(BIN)/spcb build --period $(PERIOD) $(if $(AS_OF),--as-of $(AS_OF))
+	$(BIN)/spcb pdf --period $(PERIOD)
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI).
 browser:

@@ -1,5 +1,6 @@
 """The whole book, built into a temporary folder: pages, the milestone table, nbval and failure handling."""
 import gzip
+import re
 import hashlib
 import shutil
 
@@ -98,6 +99,15 @@ def test_provenance_page_lists_inputs_hashes_and_the_command(built_book, data):
     text = (pages(built_book) / "provenance.html").read_text()
     assert "spcb build --period 2014-11 --as-of 2014-11-24" in text
     assert (built_book / "_build" / "html" / "_sources" / "book" / "report" / "provenance.ipynb").exists()
+
+
+@pytest.mark.browser
+def test_pdf_board_paper(built_book):
+    path = build.pdf("2014-11", built_book)
+    assert path == built_book / "_build" / "pdf" / "spcb-report-2014-11.pdf"
+    content = path.read_bytes()
+    assert content.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 40
+    assert b"/MediaBox [0 0 594.95996 841.91998]" in content or b"595" in content  # A4 in points
 
 
 def test_nbval_reproduces_every_executed_notebook(built_book):

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     period_options(table)
     table.add_argument("--format", choices=["csv", "json", "md"], default="md")
 
+    printed = commands.add_parser("pdf", help="print the built book for a period to an A4 PDF")
+    period_options(printed, as_of=False)
+
     check = commands.add_parser("verify", help="re-run the executed notebooks with nbval and compare outputs")
     period_options(check, as_of=False)
 
@@ -96,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"The site is built: {index}")
         elif args.command == "table":
             sys.stdout.write(_table(args))
+        elif args.command == "pdf":
+            print(f"The PDF is written: {builder.pdf(args.period, args.root)}")
         elif args.command == "verify":
             return builder.verify(args.period, args.root)
         elif args.command == "ingest":
