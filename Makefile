@@ -10,11 +10,13 @@ export PYTHONHASHSEED := 0
 
 .PHONY: book test verify bench browser clean
 
+# axe-core (for the accessibility check in the browser tests) comes from the npm registry into .venv/node.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4.14.1
 	touch $(STAMP)
 
 book: $(STAMP) browser

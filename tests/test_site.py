@@ -95,3 +95,21 @@ def test_csv_links_download_the_tables_data(page, site):
     response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
     assert response.ok
     assert response.text().startswith("measure,type,last_year,this_year")
+
+
+AXE = ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_accessibility_no_serious_or_critical_violations(page, site, built_book):
+    """axe-core on every page of the site: zero violations of serious or critical impact."""
+    assert AXE.exists(), f"{AXE} is missing: `make test` installs axe-core with npm"
+    html = built_book / "_build" / "html"
+    failures = []
+    for path in sorted(html.glob("book/**/*.html")):
+        page.goto(f"{site}/{path.relative_to(html).as_posix()}")
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join('; ')}`)""")
+        failures += [f"{path.name}: {v}" for v in found]
+    assert not failures, "\n".join(failures)

@@ -231,7 +231,7 @@ class Report:
             self.data_dir, measure.survey, last)
         latest, previous = compared.latest, compared.previous
         _table(pd.DataFrame({
-            "": ["Latest", "Compared with"], "Period": [latest.label, previous.label],
+            "Result": ["Latest", "Compared with"], "Period": [latest.label, previous.label],
             "Respondents": [f"{e.respondents:,}" for e in (latest, previous)],
             measure.unit.capitalize(): [f"{e.percent:.1f}%" for e in (latest, previous)],
             "95% interval": [f"{e.interval[0]:.1f}% to {e.interval[1]:.1f}%" for e in (latest, previous)],
@@ -271,7 +271,7 @@ class Report:
         rows += [(f"{g} to White ratio", lambda w, g=g: f"{w.ratios(people)[g]:.1f}") for g in stopsearch.GROUPS[1:]]
         rows += [("Records without an ethnicity", lambda w: f"{w.without_ethnicity:,} "
                   f"({w.without_ethnicity / w.searches * 100 if w.searches else 0:.1f}%)")]
-        _table(pd.DataFrame({"": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
+        _table(pd.DataFrame({"Measure": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
                                                      now.label: [r[1](now) for r in rows]}),
                                        f"Stop and search in {force}", "stop-search", self._source("stop_search"))
         history = stopsearch.per_month(self.data_dir, force)
