@@ -96,3 +96,22 @@ def shipped_rows(data):
     extract = inputs.load_extract(data)
     window = periods.resolve("2014-11", "2014-11-24", extract.first_date, extract.last_date)
     return tables.rows_for(shipped.milestone_table, extract, window)
+
+
+def test_small_counts_of_sensitive_measures_are_suppressed():
+    small = Row("Hate Crime", "indicator", "neutral", 7, 3, None, suppress_below=5)
+    large = Row("Hate Crime", "indicator", "neutral", 1400, 1481, None, suppress_below=5)
+    shown = tables.display_frame([small, large])
+    assert shown.iloc[0].tolist()[:2] == ["Hate Crime", "Indicator"] and set(shown.iloc[0].tolist()[2:]) == {"*"}
+    assert shown.iloc[1]["This year"] == "1,481"
+    data = tables.data_frame([small, large])
+    assert data.iloc[0]["last_year"] is None and data.iloc[0]["this_year"] is None and data.iloc[1]["this_year"] == 1481
+    assert "7" not in tables.to_csv([small]).splitlines()[1]
+
+
+def test_the_plan_names_the_sensitive_measures():
+    from conftest import DATA
+    from spcb import plan
+    shipped = plan.load_dir(DATA)
+    assert shipped.threshold(shipped.measures["hate_crime"]) == 5
+    assert shipped.threshold(shipped.measures["robbery"]) == 0

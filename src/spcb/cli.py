@@ -75,7 +75,7 @@ def _table(args: argparse.Namespace) -> str:
 
     data = Path(args.data) if args.data else builder.find_root(args.root) / "data"
     report = Report.load(data, args.period, args.as_of)
-    rows = tables.rows_for(report.plan.milestone_table, report.extract, report.window)
+    rows = tables.rows_for(report.plan.milestone_table, report.extract, report.window, report.plan.threshold)
     return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
 
 

@@ -76,7 +76,7 @@ class Report:
                          f"Report of {self.plan.force} to the {self.plan.board} for {self.period.name}.\n\n"
                          + self._preamble(uses_data=True)))
         display(Markdown(self._summary_text()))
-        rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
+        rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window, self.plan.threshold)
         display(Markdown(":::{admonition} Headline position, computed from the data\n:class: tip spcb-computed\n"
                          + "\n".join(f"- {s}" for s in statements.overview(rows, self._awaiting(), self.period))
                          + "\n:::"))
@@ -141,7 +141,7 @@ class Report:
 
     def _glance(self) -> pd.DataFrame:
         bindings = [(item, b) for item in self.plan.items for b in item.counted]
-        rows = tables.rows_for([b for _, b in bindings], self.extract, self.window)
+        rows = tables.rows_for([b for _, b in bindings], self.extract, self.window, self.plan.threshold)
         return pd.DataFrame({
             "Item": [item.title for item, _ in bindings],
             "Measure": [row.label for row in rows],
@@ -186,7 +186,7 @@ class Report:
         if item.milestone_table:
             self._milestone_table()
         elif item.counted:
-            rows = tables.rows_for(item.counted, self.extract, self.window)
+            rows = tables.rows_for(item.counted, self.extract, self.window, self.plan.threshold)
             _table(tables.display_frame(rows), f"{item.title}: year to date", item.id, self.extract.title,
                    tables.data_frame(rows))
         for binding in item.counted:
@@ -197,7 +197,7 @@ class Report:
             {"stop-and-search": self._stop_search, "audit": self._audit}[panel]()
 
     def _milestone_table(self) -> None:
-        rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window)
+        rows = tables.rows_for(self.plan.milestone_table, self.extract, self.window, self.plan.threshold)
         caption = f"Milestones and deliverables, year to date to {self.window.as_of.day} {self.window.as_of:%B %Y}"
         _table(tables.display_frame(rows), caption, "milestones", self.extract.title, tables.data_frame(rows))
 

@@ -141,7 +141,13 @@ class Plan:
     milestone_table: tuple[Binding, ...]
     objectives: tuple[Objective, ...]
     comparison: ComparisonSpec | None = None
+    suppress_below: int = 5
+    sensitive: tuple[str, ...] = ()
     source: Path = field(default=Path("plan.yml"))
+
+    def threshold(self, measure: Measure) -> int:
+        """Counts of a sensitive measure below this are not published."""
+        return self.suppress_below if measure.id in self.sensitive else 0
 
     @property
     def force_area(self) -> str:
@@ -266,7 +272,7 @@ class _Reader:
 
     def plan(self, node: yaml.Node) -> Plan:
         top = self.mapping(node, "plan file", ("plan", "reporting_months", "measures", "milestone_table", "objectives"),
-                           ("comparison",))
+                           ("comparison", "publication"))
         head = self.mapping(top["plan"], "plan", ("title", "force", "financial_year", "board"))
         year = self.month(head["financial_year"], "plan: field 'financial_year'")
         if year.month != 4:
@@ -291,6 +297,7 @@ class _Reader:
             milestone_table=table,
             objectives=objectives,
             comparison=self.comparison(top["comparison"]) if "comparison" in top else None,
+            **(self.publication(top["publication"], measures) if "publication" in top else {}),
             source=self.path,
         )
 
@@ -311,6 +318,20 @@ class _Reader:
             return float(self.text(node, where))
         except ValueError:
             raise self.fail(node, where, f"expected a number; found {node.value!r}") from None
+
+    def publication(self, node: yaml.Node, measures: dict[str, Measure]) -> dict:
+        fields = self.mapping(node, "publication", (), ("suppress_below", "sensitive"))
+        out = {}
+        if "suppress_below" in fields:
+            value = self.number(fields["suppress_below"], "publication: field 'suppress_below'")
+            if value < 0 or value != int(value):
+                raise self.fail(fields["suppress_below"], "publication: field 'suppress_below'",
+                                "expected a whole number of 0 or more")
+            out["suppress_below"] = int(value)
+        if "sensitive" in fields:
+            where = "publication: field 'sensitive'"
+            out["sensitive"] = tuple(self.choice(n, where, tuple(measures)) for n in self.sequence(fields["sensitive"], where))
+        return out
 
     def comparison(self, node: yaml.Node) -> ComparisonSpec:
         fields = self.mapping(node, "comparison", ("force", "group_name", "group"), ("paper",))

@@ -37,6 +37,11 @@ class Row:
     last_year: int
     this_year: int
     target: Fraction | None = None
+    suppress_below: int = 0  # counts below this are not published (sensitive categories)
+
+    @property
+    def suppressed(self) -> bool:
+        return min(self.last_year, self.this_year) < self.suppress_below
 
     @property
     def difference(self) -> int:
@@ -78,14 +83,24 @@ class Row:
         return f"{'On track' if self.on_track else 'Off track'}: {distance}{side} target"
 
 
-def rows_for(bindings: tuple[Binding, ...] | list[Binding], extract: Extract, window: Window) -> list[Row]:
-    """Year-to-date rows for the given measure bindings, in their order."""
+def rows_for(bindings: tuple[Binding, ...] | list[Binding], extract: Extract, window: Window,
+             suppress_below=lambda measure: 0) -> list[Row]:
+    """Year-to-date rows for the given measure bindings, in their order; `suppress_below(measure)` gives the
+    publication threshold of a measure's counts."""
     rows = []
     for binding in bindings:
         ytd = year_to_date(extract, binding.measure.series, window)
         rows.append(Row(binding.measure.label, binding.role, binding.measure.better, ytd.last_year, ytd.this_year,
-                        binding.target))
+                        binding.target, suppress_below(binding.measure)))
     return rows
+
+
+SUPPRESSED = "*"
+
+
+def _shown(row: Row, cells: list) -> list:
+    """A row's cells, with every figure replaced by an asterisk where its counts are suppressed."""
+    return [cells[0], cells[1], *([SUPPRESSED] * (len(cells) - 2))] if row.suppressed else cells
 
 
 def _signed(value: int | Decimal, suffix: str = "") -> str:
@@ -100,16 +115,16 @@ def _milestone(target: Fraction | None) -> str:
 def display_frame(rows: list[Row]) -> pd.DataFrame:
     """The table as a reader sees it: thousands separators, true minus signs, dashes for 'not applicable'."""
     return pd.DataFrame(
-        [[r.label, r.role.capitalize(), f"{r.last_year:,}", f"{r.this_year:,}", _signed(r.difference),
-          _milestone(r.target), DASH if r.performance is None else _signed(r.performance, "%"),
-          DASH if r.variance is None else f"{r.variance:,}", r.status] for r in rows],
+        [_shown(r, [r.label, r.role.capitalize(), f"{r.last_year:,}", f"{r.this_year:,}", _signed(r.difference),
+                    _milestone(r.target), DASH if r.performance is None else _signed(r.performance, "%"),
+                    DASH if r.variance is None else f"{r.variance:,}", r.status]) for r in rows],
         columns=list(COLUMNS),
     )
 
 
 def data_frame(rows: list[Row]) -> pd.DataFrame:
-    """The table for scripts: plain numbers, empty where a value does not apply."""
-    return pd.DataFrame({
+    """The table for scripts: plain numbers, empty where a value does not apply or is suppressed."""
+    frame = pd.DataFrame({
         "measure": [r.label for r in rows],
         "type": [r.role for r in rows],
         "last_year": [r.last_year for r in rows],
@@ -122,6 +137,8 @@ def data_frame(rows: list[Row]) -> pd.DataFrame:
         "on_track": [r.on_track for r in rows],
         "status": [None if r.target is None else r.status for r in rows],
     }, dtype=object)
+    frame.loc[[r.suppressed for r in rows], list(frame.columns[2:])] = None
+    return frame
 
 
 def html_table(frame: pd.DataFrame, caption: str, table_id: str, source: str) -> str:
