@@ -41,7 +41,8 @@ def data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory, data) -> Path:
-    """The project built for 2014-11 as of 2014-11-24 in a temporary folder; returns that folder."""
+    """The project built for October 2014 and for November 2014 (as of 24 November, the end of the data) in a
+    temporary folder; returns that folder."""
     root = copy_project(tmp_path_factory.mktemp("book"))
-    build.build("2014-11", "2014-11-24", data, workers=2, root=root)
+    build.build(["2014-10", "2014-11"], None, data, workers=2, root=root)
     return root

@@ -2,11 +2,12 @@
 import gzip
 import re
 import hashlib
+import json
 import shutil
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, ROOT
 from html_tables import read_page
 from spcb import build, plan, store
 
@@ -23,14 +24,15 @@ MILESTONES = [
 
 
 def pages(root):
-    return root / "_build" / "html" / "book" / "report"
+    return root / "_build" / "html" / "2014-11" / "book" / "report"
 
 
 def test_every_objective_has_a_page_in_the_papers_order(built_book):
     titles = [read_page(p).h1 for p in sorted(pages(built_book).glob("objective-*.html"))]
     assert titles == [o.title for o in plan.load_dir(DATA).objectives]
     assert read_page(pages(built_book) / "executive-summary.html").h1 == "Executive summary"
-    assert "executive-summary.html" in (built_book / "_build" / "html" / "index.html").read_text()
+    assert "executive-summary.html" in (built_book / "_build" / "html" / "2014-11" / "index.html").read_text()
+    assert 'url=2014-11/index.html' in (built_book / "_build" / "html" / "index.html").read_text()
 
 
 @pytest.mark.parametrize("page", ["objective-06-reduce-crime.html", "executive-summary.html"])
@@ -98,7 +100,7 @@ def test_provenance_page_lists_inputs_hashes_and_the_command(built_book, data):
     assert extract[4] == "169,900"
     text = (pages(built_book) / "provenance.html").read_text()
     assert "spcb build --period 2014-11 --as-of 2014-11-24" in text
-    assert (built_book / "_build" / "html" / "_sources" / "book" / "report" / "provenance.ipynb").exists()
+    assert (built_book / "_build" / "html" / "2014-11" / "_sources" / "book" / "report" / "provenance.ipynb").exists()
 
 
 @pytest.mark.browser
@@ -108,6 +110,21 @@ def test_pdf_board_paper(built_book):
     content = path.read_bytes()
     assert content.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 40
     assert b"/MediaBox [0 0 594.95996 841.91998]" in content or b"595" in content  # A4 in points
+
+
+def test_two_periods_build_side_by_side_with_an_archive(built_book):
+    html = built_book / "_build" / "html"
+    assert json.loads((html / "periods.json").read_text()) == ["2014-10", "2014-11"]
+    archive = (html / "archive.html").read_text()
+    assert archive.index("November 2014") < archive.index("October 2014") and 'href="2014-10/index.html"' in archive
+    october = (html / "2014-10" / "book" / "report" / "executive-summary.html").read_text()
+    assert "1 April 2014 to 31 October 2014" in october
+    assert "spcb-update-required" in (html / "2014-10" / "book" / "report" / "objective-06-reduce-crime.html").read_text()
+
+
+def test_as_of_goes_with_one_period(tmp_path):
+    with pytest.raises(build.BuildError, match="--as-of applies to one period"):
+        build.build(["2014-10", "2014-11"], "2014-11-24", DATA, root=ROOT)
 
 
 def test_nbval_reproduces_every_executed_notebook(built_book):

@@ -52,7 +52,7 @@ def images_loaded(tab) -> list[dict]:
 
 def test_landing_page_is_the_executive_summary(page, site):
     page.goto(site + "/index.html")
-    page.wait_for_url("**/executive-summary.html")
+    page.wait_for_url("**/2014-11/book/report/executive-summary.html")
     assert page.inner_text("article h1").startswith("Executive summary")
     assert page.locator("table#T_milestones caption").inner_text().startswith("Milestones and deliverables")
     page.screenshot(path=str(SCREENSHOTS / "executive-summary.png"), full_page=True)
@@ -60,7 +60,7 @@ def test_landing_page_is_the_executive_summary(page, site):
 
 def test_navigation_follows_the_paper_and_every_page_renders(page, site):
     objectives = [o.title for o in plan.load_dir(DATA).objectives] + ["How the force compares"]
-    page.goto(site + "/book/report/executive-summary.html")
+    page.goto(site + "/2014-11/book/report/executive-summary.html")
     nav = page.locator("nav.bd-docs-nav a.reference.internal")
     assert [t.strip() for t in nav.all_inner_texts()][: len(objectives)] == objectives
     for index, title in enumerate(objectives):
@@ -75,7 +75,7 @@ def test_navigation_follows_the_paper_and_every_page_renders(page, site):
 
 
 def test_reduce_crime_page_shows_the_table_and_charts(page, site):
-    page.goto(site + "/book/report/objective-06-reduce-crime.html")
+    page.goto(site + "/2014-11/book/report/objective-06-reduce-crime.html")
     cells = page.locator("table#T_milestones tbody tr").first.locator("td").all_inner_texts()
     assert [c.strip() for c in cells] == ["Burglary Dwelling", "Milestone", "8,045", "7,310", "−735", "−2%",
                                           "−9.1%", "574", "On track: 574 below target"]
@@ -87,7 +87,7 @@ def test_reduce_crime_page_shows_the_table_and_charts(page, site):
 
 
 def test_csv_links_download_the_tables_data(page, site):
-    page.goto(site + "/book/report/objective-06-reduce-crime.html")
+    page.goto(site + "/2014-11/book/report/objective-06-reduce-crime.html")
     links = page.locator("article a.download")
     assert links.count() == 4
     assert "Download the data: Milestones and deliverables" in " ".join(links.first.inner_text().split())
@@ -105,7 +105,7 @@ def test_accessibility_no_serious_or_critical_violations(page, site, built_book)
     assert AXE.exists(), f"{AXE} is missing: `make test` installs axe-core with npm"
     html = built_book / "_build" / "html"
     failures = []
-    for path in sorted(html.glob("book/**/*.html")):
+    for path in sorted(html.glob("2014-11/book/**/*.html")) + [html / "archive.html"]:
         page.goto(f"{site}/{path.relative_to(html).as_posix()}")
         page.add_script_tag(path=str(AXE))
         found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -113,3 +113,18 @@ def test_accessibility_no_serious_or_critical_violations(page, site, built_book)
             .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join('; ')}`)""")
         failures += [f"{path.name}: {v}" for v in found]
     assert not failures, "\n".join(failures)
+
+
+def test_the_period_selector_moves_between_periods(page, site):
+    page.goto(site + "/2014-11/book/report/objective-06-reduce-crime.html")
+    select = page.locator("select#spcb-period")
+    assert select.locator("option").all_inner_texts() == ["November 2014", "October 2014"]
+    assert select.input_value() == "2014-11"
+    select.select_option("2014-10")
+    page.wait_for_url("**/2014-10/book/report/objective-06-reduce-crime.html")
+    assert page.inner_text("article h1").strip().startswith("Reduce crime and offending")
+    assert "1 April 2014 to 31 October 2014" in page.inner_text("article")
+    page.get_by_role("link", name="All periods").click()
+    page.wait_for_url("**/archive.html")
+    assert page.locator("main li").all_inner_texts() == ["November 2014", "October 2014"]
+    page.screenshot(path=str(SCREENSHOTS / "archive.png"))

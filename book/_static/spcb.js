@@ -9,3 +9,38 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+// The period selector: every built period, from periods.json at the site's root (beside the period folders).
+document.addEventListener("DOMContentLoaded", async () => {
+  const periodRoot = new URL(document.documentElement.dataset.content_root || "./", location.href);
+  let periods;
+  try {
+    const response = await fetch(new URL("../periods.json", periodRoot));
+    if (!response.ok) return;
+    periods = await response.json();
+  } catch (error) {
+    return;  // opened from a file, or a single period: no selector
+  }
+  const current = periodRoot.pathname.split("/").filter(Boolean).pop();
+  const rest = location.href.slice(periodRoot.href.length);
+  const nav = document.createElement("nav");
+  nav.className = "spcb-periods";
+  nav.setAttribute("aria-label", "Reporting period");
+  const label = document.createElement("label");
+  label.htmlFor = "spcb-period";
+  label.textContent = "Reporting period";
+  const select = document.createElement("select");
+  select.id = "spcb-period";
+  for (const period of [...periods].reverse()) {
+    const option = new Option(new Date(`${period}-01T00:00:00Z`).toLocaleDateString("en-GB",
+      {month: "long", year: "numeric", timeZone: "UTC"}), period, false, period === current);
+    select.add(option);
+  }
+  select.addEventListener("change", () => { location.href = new URL(`../${select.value}/${rest}`, periodRoot).href; });
+  const all = document.createElement("a");
+  all.href = new URL("../archive.html", periodRoot).href;
+  all.textContent = "All periods";
+  nav.append(label, select, all);
+  const place = document.querySelector(".bd-sidebar-primary .sidebar-primary-items__start") || document.body;
+  place.prepend(nav);
+});

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import nbformat
 from tqdm import tqdm
 
 from .pages import Report, page_name
+from .periods import Month
 
 REPORT_DIR = Path("book", "report")
 TEMPLATES = Path("notebooks")
@@ -154,12 +156,23 @@ def jupyter_book(root: Path, output: Path, log: Path, builder: str = "html") -> 
         raise BuildError("Jupyter Book failed:\n  " + "\n  ".join(problems[:20]) + f"\n(full log: {log})")
 
 
-def build(period: str, as_of: str | None = None, data_dir: str | Path | None = None, workers: int | None = None,
-          root: str | Path = ".") -> Path:
-    """Execute every notebook for the period and build the site; return the path of index.html."""
+def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Path | None = None,
+          workers: int | None = None, root: str | Path = ".") -> Path:
+    """Build the site of each period into `_build/html/<period>/`, then the archive of all built periods;
+    return the path of the site's index.html (which opens the latest period)."""
+    periods = [periods] if isinstance(periods, str) else list(dict.fromkeys(periods))
+    if as_of and len(periods) > 1:
+        raise BuildError("--as-of applies to one period; build the periods one at a time to give each a cut-off")
     root = find_root(root)
     data = Path(data_dir).resolve() if data_dir else root / "data"
-    report = Report.load(data, period, as_of)
+    reports = [Report.load(data, period, as_of) for period in periods]  # every period checked before any runs
+    for report in reports:
+        _build_period(root, report, data, workers)
+    return write_archive(root / "_build" / "html")
+
+
+def _build_period(root: Path, report: Report, data: Path, workers: int | None) -> None:
+    """Execute the notebooks of one period and build its site; the old site stays until both succeed."""
     os.environ["PYTHONHASHSEED"] = "0"
     build_dir = root / "_build"
     build_dir.mkdir(exist_ok=True)
@@ -170,8 +183,8 @@ def build(period: str, as_of: str | None = None, data_dir: str | Path | None = N
         kept = build_dir / "failed"
         shutil.rmtree(kept, ignore_errors=True)
         staging.rename(kept)
-        raise BuildError("notebook failed, the site was not changed:\n  " + "\n  ".join(failures)
-                         + f"\n(executed notebooks kept in {kept})")
+        raise BuildError(f"notebook failed for {report.period}, the site was not changed:\n  "
+                         + "\n  ".join(failures) + f"\n(executed notebooks kept in {kept})")
     report_dir = root / REPORT_DIR
     previous = root / "book" / ".report-previous"
     shutil.rmtree(previous, ignore_errors=True)
@@ -189,9 +202,39 @@ def build(period: str, as_of: str | None = None, data_dir: str | Path | None = N
         raise
     finally:
         shutil.rmtree(previous, ignore_errors=True)
-    _replace(output / "_build" / "html", build_dir / "html")
+    (build_dir / "html").mkdir(exist_ok=True)
+    _replace(output / "_build" / "html", build_dir / "html" / str(report.period))
     shutil.rmtree(output, ignore_errors=True)
-    return build_dir / "html" / "index.html"
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+{head}<title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}}
+a{{color:#0b5cad}}</style></head>
+<body><main><h1>{title}</h1>{body}</main></body></html>
+"""
+
+
+def write_archive(html: Path) -> Path:
+    """The site's root: periods.json for the period selector, an archive page listing every built period,
+    and an index.html that opens the latest period."""
+    periods = sorted(p.name for p in html.iterdir() if p.is_dir() and (p / "index.html").exists()
+                     and re.match(r"^\d{4}-\d{2}$", p.name))
+    if not periods:
+        raise BuildError(f"{html}: no period has been built")
+    (html / "periods.json").write_text(json.dumps(periods) + "\n", encoding="utf-8")
+    items = "".join(f'<li><a href="{p}/index.html">{Month.parse(p).name}</a></li>' for p in reversed(periods))
+    (html / "archive.html").write_text(PAGE.format(
+        head="", title="Police and Crime Plan performance reports",
+        body=f"<p>Every reporting period built on this site, latest first.</p><ul>{items}</ul>"), encoding="utf-8")
+    latest = periods[-1]
+    (html / "index.html").write_text(PAGE.format(
+        head=f'<meta http-equiv="refresh" content="0; url={latest}/index.html">',
+        title="Police and Crime Plan performance report",
+        body=f'<p>Opening the latest report, <a href="{latest}/index.html">{Month.parse(latest).name}</a>. '
+             f'See also <a href="archive.html">every period</a>.</p>'), encoding="utf-8")
+    return html / "index.html"
 
 
 FOOTER = ('<div style="font-size:8px;width:100%;margin:0 12mm;display:flex;justify-content:space-between;'

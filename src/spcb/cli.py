@@ -28,15 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spcb", description="Reproducible police and crime board report book.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def period_options(command: argparse.ArgumentParser, as_of: bool = True) -> None:
-        command.add_argument("--period", required=True, help="reporting month, YYYY-MM (e.g. 2014-11)")
+    def period_options(command: argparse.ArgumentParser, as_of: bool = True, many: bool = False) -> None:
+        command.add_argument("--period", required=True, action="append" if many else "store",
+                             help="reporting month, YYYY-MM (e.g. 2014-11)" + ("; repeat it to build several"
+                                                                              if many else ""))
         if as_of:
             command.add_argument("--as-of", help="cut-off date, YYYY-MM-DD (default: end of the period or of the data)")
             command.add_argument("--data", help="data folder (default: data/ in the project)")
         command.add_argument("--root", default=".", help="project folder (default: the current one)")
 
     run = commands.add_parser("build", help="execute every notebook for a period and build the site")
-    period_options(run)
+    period_options(run, many=True)
     run.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="notebooks run at once (default: cores)")
 
     table = commands.add_parser("table", help="print a table of the report")
