@@ -15,11 +15,11 @@ pytestmark = pytest.mark.integration
 
 MILESTONES = [
     ["Burglary Dwelling", "Milestone", "8,045", "7,310", "−735", "−2%", "−9.1%", "574", "On track: 574 below target"],
-    ["Public Place Violence With Injury", "Milestone", "6,623", "7,192", "569", "−5%", "8.6%", "901",
+    ["Public Place Violence With Injury", "Milestone", "6,623", "7,192", "+569", "−5%", "+8.6%", "901",
      "Off track: 901 above target"],
     ["Robbery", "Milestone", "3,360", "3,171", "−189", "−5%", "−5.6%", "21", "On track: 21 below target"],
-    ["Total Recorded Crime", "Deliverable", "114,287", "115,245", "958", "–", "0.8%", "–", "–"],
-    ["Business Crime", "Deliverable", "22,978", "25,016", "2,038", "–", "8.9%", "–", "–"],
+    ["Total Recorded Crime", "Deliverable", "114,287", "115,245", "+958", "–", "+0.8%", "–", "–"],
+    ["Business Crime", "Deliverable", "22,978", "25,016", "+2,038", "–", "+8.9%", "–", "–"],
 ]
 
 

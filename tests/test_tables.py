@@ -11,13 +11,13 @@ PAPER = [
     ("Burglary Dwelling", "milestone", 8045, 7310, Fraction(-2, 100),
      ["8,045", "7,310", "−735", "−2%", "−9.1%", "574", "On track: 574 below target"]),
     ("Public Place Violence With Injury", "milestone", 6623, 7192, Fraction(-5, 100),
-     ["6,623", "7,192", "569", "−5%", "8.6%", "901", "Off track: 901 above target"]),
+     ["6,623", "7,192", "+569", "−5%", "+8.6%", "901", "Off track: 901 above target"]),
     ("Robbery", "milestone", 3360, 3171, Fraction(-5, 100),
      ["3,360", "3,171", "−189", "−5%", "−5.6%", "21", "On track: 21 below target"]),
     ("Total Recorded Crime", "deliverable", 114287, 115245, None,
-     ["114,287", "115,245", "958", "–", "0.8%", "–", "–"]),
+     ["114,287", "115,245", "+958", "–", "+0.8%", "–", "–"]),
     ("Business Crime", "deliverable", 22978, 25016, None,
-     ["22,978", "25,016", "2,038", "–", "8.9%", "–", "–"]),
+     ["22,978", "25,016", "+2,038", "–", "+8.9%", "–", "–"]),
 ]
 
 

@@ -104,7 +104,8 @@ def _shown(row: Row, cells: list) -> list:
 
 
 def _signed(value: int | Decimal, suffix: str = "") -> str:
-    text = f"{value:,}{suffix}"
+    """'+569', '−735', '0': a change always shows its sign, with a true minus."""
+    text = f"{value:+,}{suffix}" if value else f"0{suffix}"
     return text.replace("-", MINUS)
 
 
@@ -156,9 +157,7 @@ def to_html(rows: list[Row], caption: str, table_id: str, source: str) -> str:
 
 def signed_percent(value: Decimal | None) -> str:
     """'+6.1%', '−1.0%', or a dash where there is no base to compare with."""
-    if value is None:
-        return DASH
-    return ("+" if value > 0 else "") + _signed(value, "%")
+    return DASH if value is None else _signed(value, "%")
 
 
 def to_markdown(rows: list[Row]) -> str:
