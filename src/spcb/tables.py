@@ -151,10 +151,6 @@ def html_table(frame: pd.DataFrame, caption: str, table_id: str, source: str) ->
     return styler.to_html() + f'<p class="spcb-source">Source: {html.escape(source)}</p>\n'
 
 
-def to_html(rows: list[Row], caption: str, table_id: str, source: str) -> str:
-    return html_table(display_frame(rows), caption, table_id, source)
-
-
 def signed_percent(value: Decimal | None) -> str:
     """'+6.1%', '−1.0%', or a dash where there is no base to compare with."""
     return DASH if value is None else _signed(value, "%")
