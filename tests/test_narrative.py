@@ -83,7 +83,7 @@ def test_commentary_is_made_safe():
 
 def test_new_period_scaffolds_the_items_due_from_the_last_commentary(shipped, tmp_path):
     import shutil
-    shutil.copytree(DATA / "narrative", tmp_path / "narrative")
+    shutil.copytree(DATA / "narrative" / "2014-11", tmp_path / "narrative" / "2014-11")
     written = narrative.new_period(tmp_path, DEC, shipped)
     names = sorted(p.stem for p in written)
     assert names == sorted(["lowest-crime-levels", "vulnerable-victims-reporting", "reduce-public-place-violence",
