@@ -1,7 +1,7 @@
 """What the pages display, captured without a kernel: headings, markers, tables and charts."""
 import pytest
 
-from spcb import pages
+from spcb import output, pages
 
 
 @pytest.fixture
@@ -16,8 +16,8 @@ def shown(monkeypatch, tmp_path):
         else:
             outputs.append((type(obj).__name__, obj.data))
 
-    monkeypatch.setattr(pages, "display", display)
-    monkeypatch.setattr(pages, "glue", lambda name, value, display: outputs.append(("glue", name, value)))
+    monkeypatch.setattr(output, "display", display)
+    monkeypatch.setattr(output, "glue", lambda name, value, display: outputs.append(("glue", name, value)))
     return outputs
 
 
