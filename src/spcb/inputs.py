@@ -44,6 +44,5 @@ def load_extract(data_dir: str | Path) -> Extract:
     if counts.empty:
         raise InputError(f"{store.root}: no recorded crime extract in the store; run "
                          f"`spcb ingest {Path(data_dir, 'extract')}` first")
-    sources = store.sources("recorded_crime")
-    return Extract(counts, "; ".join(s["title"] or Path(s["path"]).name for s in sources),
-                   any(s["demonstration"] for s in sources))
+    return Extract(counts, store.titles("recorded_crime"),
+                   any(s["demonstration"] for s in store.sources("recorded_crime")))

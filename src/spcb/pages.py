@@ -201,8 +201,7 @@ class Report:
 
     def source(self, table: str) -> str:
         """The titles of the files a store table's rows came from, for a 'Source:' line."""
-        titles = [s["title"] or Path(s["path"]).name for s in Store(self.data_dir).sources(table)]
-        return "; ".join(dict.fromkeys(titles)) or table
+        return Store(self.data_dir).titles(table)
 
 
 

@@ -102,6 +102,11 @@ class Store:
             return pd.read_parquet(path)
         return empty(TABLES[name])
 
+    def titles(self, name: str) -> str:
+        """The titles of the files table `name` came from, each once, for a 'Source:' line."""
+        titles = [s["title"] or Path(s["path"]).name for s in self.sources(name)]
+        return "; ".join(dict.fromkeys(titles)) or name
+
     def sources(self, name: str) -> list[dict]:
         """Log entries of the files whose rows are in table `name` now."""
         present = set(self.table(name)[SOURCE].unique())
