@@ -13,8 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import copy_project, shipped_data  # noqa: E402
 
-from spcb import build, tables  # noqa: E402
-from spcb.pages import Report  # noqa: E402
+from spcb.analysis.milestones import rows_for  # noqa: E402
+from spcb.report.context import PageContext  # noqa: E402
+from spcb.site import build  # noqa: E402
 
 TARGETS = {"ingest": 60.0, "milestone table": 2.0, "full build": 120.0}
 
@@ -35,8 +36,8 @@ def main() -> int:
         results = {"ingest": timed("ingest", lambda: shipped_data(data))}
 
         def table():
-            report = Report.load(data, "2014-11", "2014-11-24")
-            tables.rows_for(report.plan.milestone_table, report.extract, report.window)
+            ctx = PageContext.load(data, "2014-11", "2014-11-24")
+            rows_for(ctx.plan.milestone_table, ctx.extract, ctx.window)
 
         results["milestone table"] = timed("milestone table", table)
         results["full build"] = timed("full build", lambda: build.build("2014-11", "2014-11-24", data, root=root))

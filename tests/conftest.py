@@ -1,12 +1,16 @@
 """Shared fixtures: a data folder with its store, and one book built into a temporary copy of the project."""
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
 import pytest
 
-from spcb import build, store
+from spcb.ingest import store
+from spcb.ingest.store import Store
+from spcb.report.context import PageContext
+from spcb.site import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -49,3 +53,15 @@ def built_book(tmp_path_factory, data) -> Path:
     stray.write_text("# pytest cache directory\n")
     build.build(["2014-10", "2014-11"], None, data, workers=2, root=root)
     return root
+
+
+@pytest.fixture(scope="session")
+def table(data):
+    """A store table of the shipped data folder, read once for the whole session; tests must not change it."""
+    return functools.cache(Store(data).table)
+
+
+@pytest.fixture(scope="session")
+def november(data) -> PageContext:
+    """The page context of November 2014, as of 24 November (the end of the shipped extract)."""
+    return PageContext.load(data, "2014-11", "2014-11-24")

@@ -9,7 +9,10 @@ import pytest
 
 from conftest import DATA, ROOT
 from html_tables import read_page
-from spcb import build, plan, store
+from spcb.ingest import store
+from spcb.plan.schema import load_dir
+from spcb.site import build, pdf, verify
+from spcb.site.project import BuildError
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +32,7 @@ def pages(root):
 
 def test_every_objective_has_a_page_in_the_papers_order(built_book):
     titles = [read_page(p).h1 for p in sorted(pages(built_book).glob("objective-*.html"))]
-    assert titles == [o.title for o in plan.load_dir(DATA).objectives]
+    assert titles == [o.title for o in load_dir(DATA).objectives]
     assert read_page(pages(built_book) / "executive-summary.html").h1 == "Executive summary"
     assert "executive-summary.html" in (built_book / "_build" / "html" / "2014-11" / "index.html").read_text()
     assert 'url=2014-11/index.html' in (built_book / "_build" / "html" / "index.html").read_text()
@@ -105,7 +108,7 @@ def test_provenance_page_lists_inputs_hashes_and_the_command(built_book, data):
 
 @pytest.mark.browser
 def test_pdf_board_paper(built_book):
-    path = build.pdf("2014-11", built_book)
+    path = pdf.pdf("2014-11", built_book)
     assert path == built_book / "_build" / "pdf" / "spcb-report-2014-11.pdf"
     content = path.read_bytes()
     assert content.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 40
@@ -123,12 +126,12 @@ def test_two_periods_build_side_by_side_with_an_archive(built_book):
 
 
 def test_as_of_goes_with_one_period(tmp_path):
-    with pytest.raises(build.BuildError, match="--as-of applies to one period"):
+    with pytest.raises(BuildError, match="--as-of applies to one period"):
         build.build(["2014-10", "2014-11"], "2014-11-24", DATA, root=ROOT)
 
 
 def test_nbval_reproduces_every_executed_notebook(built_book):
-    assert build.verify("2014-11", root=built_book) == 0
+    assert verify.verify("2014-11", root=built_book) == 0
 
 
 def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
@@ -145,7 +148,7 @@ def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, t
     site = built_book / "_build" / "html"
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
     notebooks = {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")}
-    with pytest.raises(build.BuildError) as caught:
+    with pytest.raises(BuildError) as caught:
         build.build("2014-11", None, data, workers=2, root=built_book)
     message = str(caught.value)
     assert "objective.ipynb (page objective-06-reduce-crime): cell 4 failed with InputError" in message
@@ -153,4 +156,4 @@ def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, t
     assert "site was not changed" in message
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
     assert {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")} == notebooks
-    assert build.verify("2014-11", root=built_book) == 0
+    assert verify.verify("2014-11", root=built_book) == 0

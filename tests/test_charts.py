@@ -1,14 +1,13 @@
 import pytest
 
-from spcb import charts, inputs, measures, periods, plan
+from spcb.analysis import measures
+from spcb.report import charts
 
 
 @pytest.fixture(scope="module")
-def violence(data):
-    shipped = plan.load_dir(data)
-    extract = inputs.load_extract(data)
-    window = periods.resolve("2014-11", None, extract.first_date, extract.last_date)
-    measure = shipped.measures["public_place_violence_injury"]
+def violence(november):
+    extract, window = november.extract, november.window
+    measure = november.plan.measures["public_place_violence_injury"]
     return measures.monthly(extract, measure.series, window), measure
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import DATA
 from spcb import demo
-from spcb.periods import Month
+from spcb.plan.periods import Month
 
 
 def test_regenerating_gives_the_committed_bytes(tmp_path):

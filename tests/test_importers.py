@@ -7,15 +7,16 @@ import pandas as pd
 import pytest
 
 from conftest import SHARED
-from spcb import importers
-from spcb.contract import InputError, force_name
+from spcb.ingest import ons, policeuk, registry
+from spcb.ingest.contract import InputError, force_name
+from spcb.ingest.source import Context
 
 CORPUS = Path(__file__).parent / "corpus"
-NO_LOOKUP = importers.Context(lambda kind: pd.DataFrame(columns=["code", "parent_name"]))
+NO_LOOKUP = Context(lambda kind: pd.DataFrame(columns=["code", "parent_name"]))
 
 
 def read(path):
-    return importers.read_as(importers.recognise(path), path, NO_LOOKUP)
+    return registry.read_as(registry.recognise(path), path, NO_LOOKUP)
 
 
 def raw_rows(path):
@@ -42,9 +43,9 @@ def test_street_crime_counts_equal_a_plain_count_of_the_csv(month):
 @needs_shared
 def test_street_crime_maps_lsoas_to_local_authorities():
     lookup = read(SHARED / "public" / "lsoa-police-force" / "PoliceforceLSOA.csv").frame
-    context = importers.Context(lambda kind: lookup[lookup["lookup"] == kind])
+    context = Context(lambda kind: lookup[lookup["lookup"] == kind])
     path = SHARED / "police-uk" / "2016-07" / "2016-07-west-yorkshire-street.csv"
-    frame = importers.read_as(importers.recognise(path), path, context).frame
+    frame = registry.read_as(registry.recognise(path), path, context).frame
     known = frame[frame["lsoa_code"] != ""]
     assert (known["local_authority"] != "").mean() > 0.95
     assert "Leeds" in " ".join(known["local_authority"].unique())
@@ -87,7 +88,7 @@ def test_ons_rolling_year_quirks():
     assert pd.Timestamp("2017-12-30") not in set(frame["period_end"])
     rows = raw_rows(path)
     zero_renamed = sum(1 for r in rows if r["Rolling year total number of offences"] == "0"
-                       and r["Offence"] in importers.RENAMED_OFFENCES)
+                       and r["Offence"] in ons.RENAMED_OFFENCES)
     negative = sum(1 for r in rows if r["Rolling year total number of offences"].startswith("-"))
     assert parsed.rejected == Counter({
         "zero rows for an offence not published under that name at that date": zero_renamed,
@@ -159,15 +160,15 @@ def test_bad_files_are_refused_with_file_line_and_column(case):
 
 
 def test_readme_documents_the_formats_and_the_contract():
-    from spcb import contract
+    from spcb.ingest import contract
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     between = lambda name: readme.split(f"<!-- {name}:start -->\n")[1].split(f"<!-- {name}:end -->")[0]
-    assert between("formats") == importers.formats_markdown()
+    assert between("formats") == registry.formats_markdown()
     assert between("contract") == contract.markdown()
 
 
 def test_outcomes_files_are_counted_by_month_force_lsoa_and_outcome(tmp_path):
-    header = ",".join(importers.POLICE_UK_OUTCOMES) + "\n"
+    header = ",".join(policeuk.POLICE_UK_OUTCOMES) + "\n"
     row = "id{n},2016-07,West Yorkshire Police,West Yorkshire Police,-1.5,53.5,On or near X,{lsoa},Leeds 001A,{outcome}\n"
     path = tmp_path / "2016-07-west-yorkshire-outcomes.csv"
     path.write_text(header + row.format(n=1, lsoa="E01011229", outcome="Offender given a caution")

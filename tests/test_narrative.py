@@ -1,15 +1,16 @@
 import pytest
 
 from conftest import DATA
-from spcb import narrative, plan
-from spcb.periods import Month
+from spcb.plan import schema
+from spcb.report import narrative
+from spcb.plan.periods import Month
 
 NOV, DEC = Month(2014, 11), Month(2014, 12)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return plan.load_dir(DATA)
+    return schema.load_dir(DATA)
 
 
 def test_due_follows_the_frequency(shipped):

@@ -1,7 +1,8 @@
 """What the pages display, captured without a kernel: headings, markers, tables and charts."""
 import pytest
 
-from spcb import output, pages
+from spcb.report import output, pages
+from spcb.report.context import PageContext
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def markdown(outputs):
 
 
 def test_objective_page_has_title_headings_leads_tables_and_charts(shown, data):
-    pages.Report.load(data, "2014-11", "2014-11-24").objective("reduce-crime")
+    pages.objective(PageContext.load(data, "2014-11", "2014-11-24"), "reduce-crime")
     assert shown[0] == ("glue", "title", "Reduce crime and offending")
     text = markdown(shown)
     assert "(reduce-property-crime)=\n## Reduce property-related crime" in text
@@ -53,7 +54,7 @@ def test_objective_page_has_title_headings_leads_tables_and_charts(shown, data):
 
 
 def test_missing_commentary_is_marked_update_required(shown, without_commentary):
-    pages.Report.load(without_commentary, "2014-10").objective("reduce-crime")
+    pages.objective(PageContext.load(without_commentary, "2014-10"), "reduce-crime")
     text = markdown(shown)
     # three monthly items; the fourth points to other items ("see"), and the quarterly one is not due
     assert text.count("Update required") == 3
@@ -61,7 +62,7 @@ def test_missing_commentary_is_marked_update_required(shown, without_commentary)
 
 
 def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary):
-    pages.Report.load(without_commentary, "2014-10").summary()
+    pages.summary(PageContext.load(without_commentary, "2014-10"))
     text = markdown(shown)
     assert "No executive summary has been written for October 2014." in text
     awaiting = text.split("## Items awaiting an update")[1]
@@ -73,11 +74,11 @@ def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary):
 
 def test_unknown_objective_is_a_clear_error(data):
     with pytest.raises(KeyError, match="no objective 'reduce-crimes'"):
-        pages.Report.load(data, "2014-11").objective("reduce-crimes")
+        pages.objective(PageContext.load(data, "2014-11"), "reduce-crimes")
 
 
 def test_comparison_page(shown, data):
-    pages.Report.load(data, "2014-11", "2014-11-24").comparison()
+    pages.comparison(PageContext.load(data, "2014-11", "2014-11-24"))
     assert shown[0] == ("glue", "title", "How the force compares")
     text = markdown(shown)
     assert "12 months to 30 September 2014" in text and "not the Home Office's most similar group" in text
@@ -86,7 +87,7 @@ def test_comparison_page(shown, data):
 
 
 def test_summary_states_each_milestone_and_item(shown, data):
-    pages.Report.load(data, "2014-11", "2014-11-24").summary()
+    pages.summary(PageContext.load(data, "2014-11", "2014-11-24"))
     text = markdown(shown)
     assert ("Of 3 milestones with a numeric target, 2 are on track (Burglary Dwelling, Robbery) and 1 is off track "
             "(Public Place Violence With Injury).") in text
@@ -103,17 +104,17 @@ def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup
     folder = tmp_path / "narrative" / "2014-11"
     folder.mkdir(parents=True)
     (folder / "reduce-property-crime.md").write_text("Fine <script>alert('x')</script> {raw}`<b>`\n")
-    pages.Report.load(tmp_path, "2014-11", "2014-11-24").objective("reduce-crime")
+    pages.objective(PageContext.load(tmp_path, "2014-11", "2014-11-24"), "reduce-crime")
     text = markdown(shown)
     assert "<script>" not in text and "&lt;script&gt;" in text and "\\{raw\\}" in text
-    from spcb import tables
+    from spcb.report import tables
     import pandas as pd
     html = tables.html_table(pd.DataFrame({"Area": ["<script>alert(1)</script>"]}), "c", "t", "<b>source</b>")
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;source" in html
 
 
 def test_every_table_has_a_csv_download_beside_it(shown, data, tmp_path):
-    pages.Report.load(data, "2014-11", "2014-11-24").objective("reduce-crime")
+    pages.objective(PageContext.load(data, "2014-11", "2014-11-24"), "reduce-crime")
     text = markdown(shown)
     assert text.count("{download}`Download the data:") == sum(o[0] == "HTML" for o in shown) == 4
     milestones = (tmp_path / "downloads" / "milestones.csv").read_text().splitlines()

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from spcb.periods import FinancialYear, Month, PeriodError, Window, resolve, same_day_last_year
+from spcb.plan.periods import FinancialYear, Month, PeriodError, Window, resolve, same_day_last_year
 
 FIRST, LAST = date(2010, 4, 1), date(2014, 11, 24)
 

@@ -3,15 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from spcb import plan
-from spcb.periods import Month
+from spcb.plan import schema
+from spcb.plan.periods import Month
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "plan" / "2014-15.yml"
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return plan.load(PLAN)
+    return schema.load(PLAN)
 
 
 def test_objectives_in_the_papers_order(shipped):
@@ -90,8 +90,8 @@ def line_of(path, needle):
 ])
 def test_a_typo_names_the_item_the_field_and_the_line(tmp_path, old, new, message):
     path = broken(tmp_path, old, new)
-    with pytest.raises(plan.PlanError) as caught:
-        plan.load(path)
+    with pytest.raises(schema.PlanError) as caught:
+        schema.load(path)
     text = str(caught.value)
     assert message in text
     assert text.startswith(f"{path}:")
@@ -100,35 +100,35 @@ def test_a_typo_names_the_item_the_field_and_the_line(tmp_path, old, new, messag
 
 def test_error_points_at_the_offending_line(tmp_path):
     path = broken(tmp_path, "frequency: quarterly\n", "frequency: quartrly\n")
-    with pytest.raises(plan.PlanError) as caught:
-        plan.load(path)
+    with pytest.raises(schema.PlanError) as caught:
+        schema.load(path)
     line = line_of(path, "quartrly")
     assert str(caught.value).startswith(f"{path}:{line}:20:")
 
 
 def test_milestone_without_target_is_refused(tmp_path):
     path = broken(tmp_path, "{measure: robbery, role: milestone, target: -5%}", "{measure: robbery, role: milestone}")
-    with pytest.raises(plan.PlanError, match="a milestone needs a target"):
-        plan.load(path)
+    with pytest.raises(schema.PlanError, match="a milestone needs a target"):
+        schema.load(path)
 
 
 def test_milestone_table_must_list_every_bound_milestone(tmp_path):
     path = broken(tmp_path, "public_place_violence_injury, robbery, total", "public_place_violence_injury, total")
-    with pytest.raises(plan.PlanError, match="missing the milestones or deliverables robbery"):
-        plan.load(path)
+    with pytest.raises(schema.PlanError, match="missing the milestones or deliverables robbery"):
+        schema.load(path)
 
 
 def test_invalid_yaml_and_empty_files(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("plan: [unclosed\n")
-    with pytest.raises(plan.PlanError, match=r"bad.yml:\d+:\d+: not valid YAML"):
-        plan.load(bad)
+    with pytest.raises(schema.PlanError, match=r"bad.yml:\d+:\d+: not valid YAML"):
+        schema.load(bad)
     empty = tmp_path / "empty.yml"
     empty.write_text("")
-    with pytest.raises(plan.PlanError, match="the plan file is empty"):
-        plan.load(empty)
-    with pytest.raises(plan.PlanError, match="cannot read the plan"):
-        plan.load(tmp_path / "missing.yml")
+    with pytest.raises(schema.PlanError, match="the plan file is empty"):
+        schema.load(empty)
+    with pytest.raises(schema.PlanError, match="cannot read the plan"):
+        schema.load(tmp_path / "missing.yml")
 
 
 def test_adding_a_milestone_needs_only_yaml(tmp_path):
@@ -143,6 +143,6 @@ def test_adding_a_milestone_needs_only_yaml(tmp_path):
 """)
     text = path.read_text().replace("robbery, total_recorded_crime", "robbery, vehicle_crime, total_recorded_crime")
     path.write_text(text)
-    loaded = plan.load(path)
+    loaded = schema.load(path)
     assert [b.measure.id for b in loaded.milestone_table][3] == "vehicle_crime"
     assert loaded.item("reduce-vehicle-crime").measures[0].target == Fraction(-3, 100)

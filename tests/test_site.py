@@ -9,7 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import DATA, ROOT
-from spcb import plan
+from spcb.plan import schema
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "_build" / "test-screenshots"
@@ -59,7 +59,7 @@ def test_landing_page_is_the_executive_summary(page, site):
 
 
 def test_navigation_follows_the_paper_and_every_page_renders(page, site):
-    objectives = [o.title for o in plan.load_dir(DATA).objectives] + ["How the force compares"]
+    objectives = [o.title for o in schema.load_dir(DATA).objectives] + ["How the force compares"]
     page.goto(site + "/2014-11/book/report/executive-summary.html")
     nav = page.locator("nav.bd-docs-nav a.reference.internal")
     assert [t.strip() for t in nav.all_inner_texts()][: len(objectives)] == objectives

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from spcb import spc
+from spcb.analysis import spc
 
 # R: set.seed(123); rnorm(24), as printed by R to 8 decimal places (NHSRplotthedots tests use these).
 RNORM = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621, -1.26506123,

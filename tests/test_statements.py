@@ -1,8 +1,8 @@
 """Each generated statement's trigger, and its absence."""
-from spcb import statements
-from spcb.measures import YearToDate
-from spcb.periods import Month
-from spcb.plan import Measure
+from spcb.analysis import statements
+from spcb.analysis.measures import SpcChart, YearToDate
+from spcb.plan.periods import Month
+from spcb.plan.model import Measure
 
 COUNT = Measure("m", "Robbery", "robbery", "offences", "lower")
 MONTHS = [Month(2012, 4).shift(i) for i in range(24)]
@@ -10,7 +10,7 @@ YEAR = [m for m in MONTHS if m.financial_year.start_year == 2013]
 
 
 def chart(values, measure=COUNT):
-    return statements.Chart.of(measure, MONTHS[:len(values)], values)
+    return SpcChart.of(measure, MONTHS[:len(values)], values)
 
 
 def test_stable_when_no_rule_fires():

@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from spcb import surveys
-from spcb.periods import Month
+from spcb.analysis import surveys
+from spcb.plan.periods import Month
 
 
 def test_wilson_interval_known_values():
@@ -24,24 +24,24 @@ def test_two_proportion_test_known_values():
     assert surveys.two_proportion_test(5, 5, 7, 7) == (0.0, 1.0)
 
 
-def test_confidence_rises_significantly_and_safety_by_day_holds(data):
-    confidence = surveys.by_wave(data, "confidence", Month(2014, 10))
+def test_confidence_rises_significantly_and_safety_by_day_holds(table):
+    confidence = surveys.by_wave(table("survey"), "confidence", Month(2014, 10))
     assert round(confidence.latest.percent, 1) == 81.0 and round(confidence.change, 1) == 2.0
     assert confidence.significant
     assert "a statistically significant change (p = 0.025)" in confidence.statement("Confidence")
-    day = surveys.by_wave(data, "safe_day", Month(2014, 10))
+    day = surveys.by_wave(table("survey"), "safe_day", Month(2014, 10))
     assert round(day.latest.percent) == 96 and not day.significant
     assert "not a statistically significant change" in day.statement("Safe by day")
 
 
-def test_satisfaction_over_a_rolling_year(data):
-    asb = surveys.rolling_year(data, "satisfaction_asb", Month(2014, 10))
+def test_satisfaction_over_a_rolling_year(table):
+    asb = surveys.rolling_year(table("survey"), "satisfaction_asb", Month(2014, 10))
     assert round(asb.latest.percent) == 78 and asb.latest.label == "the 12 months to October 2014"
     assert asb.previous.label == "the 12 months to October 2013"
-    crime = surveys.rolling_year(data, "satisfaction_crime", Month(2014, 10))
+    crime = surveys.rolling_year(table("survey"), "satisfaction_crime", Month(2014, 10))
     assert crime.latest.percent > crime.previous.percent and not crime.significant
 
 
-def test_missing_survey_months_are_a_clear_error(data):
+def test_missing_survey_months_are_a_clear_error(table):
     with pytest.raises(surveys.InputError, match="has no results for 2010-03, .*2009-11, needed for the 12 months"):
-        surveys.rolling_year(data, "satisfaction_crime", Month(2010, 10))
+        surveys.rolling_year(table("survey"), "satisfaction_crime", Month(2010, 10))

@@ -3,8 +3,8 @@ from fractions import Fraction
 
 import pytest
 
-from spcb import tables
-from spcb.tables import Row
+from spcb.analysis.milestones import Row, rows_for
+from spcb.report import tables
 
 PAPER = [
     # label, role, last year, this year, target, expected printed cells
@@ -93,12 +93,8 @@ def test_rows_from_the_shipped_data_match_the_paper(index, shipped_rows):
 
 
 @pytest.fixture(scope="module")
-def shipped_rows(data):
-    from spcb import inputs, periods, plan
-    shipped = plan.load_dir(data)
-    extract = inputs.load_extract(data)
-    window = periods.resolve("2014-11", "2014-11-24", extract.first_date, extract.last_date)
-    return tables.rows_for(shipped.milestone_table, extract, window)
+def shipped_rows(november):
+    return rows_for(november.plan.milestone_table, november.extract, november.window)
 
 
 def test_small_counts_of_sensitive_measures_are_suppressed():
@@ -114,7 +110,7 @@ def test_small_counts_of_sensitive_measures_are_suppressed():
 
 def test_the_plan_names_the_sensitive_measures():
     from conftest import DATA
-    from spcb import plan
-    shipped = plan.load_dir(DATA)
+    from spcb.plan.schema import load_dir
+    shipped = load_dir(DATA)
     assert shipped.threshold(shipped.measures["hate_crime"]) == 5
     assert shipped.threshold(shipped.measures["robbery"]) == 0

@@ -7,15 +7,19 @@ import os
 import sys
 from pathlib import Path
 
-from . import build as builder
-from . import contract, demo, importers, store, tables
-from .contract import InputError
-from . import narrative
-from .narrative import NarrativeError
-from .periods import Month, PeriodError
-from .plan import PlanError, load_dir
+from . import demo
+from .analysis.milestones import rows_for
+from .ingest import contract, registry, store
+from .ingest.contract import InputError
+from .plan.periods import Month, PeriodError
+from .plan.schema import PlanError, load_dir
+from .report import catalogue, narrative, tables
+from .report.context import PageContext
+from .report.narrative import NarrativeError
+from .site import build, pdf, verify
+from .site.project import BuildError, find_root
 
-ERRORS = (PlanError, InputError, PeriodError, NarrativeError, builder.BuildError)
+ERRORS = (PlanError, InputError, PeriodError, NarrativeError, BuildError)
 
 
 def _positive(text: str) -> int:
@@ -39,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("build", help="execute every notebook for a period and build the site")
     period_options(run, many=True)
-    run.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="notebooks run at once (default: cores)")
+    run.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                     help="notebooks run at once (default: cores)")
 
     table = commands.add_parser("table", help="print a table of the report")
     table.add_argument("name", choices=["milestones"])
@@ -67,17 +72,19 @@ def _parser() -> argparse.ArgumentParser:
     described = commands.add_parser("contract", help="print the input contract (formats and canonical tables)")
     described.add_argument("--readme", help="rewrite the contract sections of this README instead of printing")
 
+    contents = commands.add_parser("toc", help="print _toc.yml as generated from the declared pages")
+    contents.add_argument("--write", action="store_true", help="rewrite the project's _toc.yml instead of printing")
+    contents.add_argument("--root", default=".", help="project folder (default: the current one)")
+
     generate = commands.add_parser("demo-extract", help="write the demonstration extract")
     generate.add_argument("--out", default="data/extract", help="folder to write (default: data/extract)")
     return parser
 
 
 def _table(args: argparse.Namespace) -> str:
-    from .pages import Report
-
-    data = Path(args.data) if args.data else builder.find_root(args.root) / "data"
-    report = Report.load(data, args.period, args.as_of)
-    rows = tables.rows_for(report.plan.milestone_table, report.extract, report.window, report.plan.threshold)
+    data = Path(args.data) if args.data else find_root(args.root) / "data"
+    ctx = PageContext.load(data, args.period, args.as_of)
+    rows = rows_for(ctx.plan.milestone_table, ctx.extract, ctx.window, ctx.plan.threshold)
     return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
 
 
@@ -87,7 +94,7 @@ def _rewrite(path: Path, sections: dict[str, str]) -> None:
     for name, body in sections.items():
         start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
         if start not in text or end not in text:
-            raise builder.BuildError(f"{path}: no {start.strip()} ... {end} markers to rewrite")
+            raise BuildError(f"{path}: no {start.strip()} ... {end} markers to rewrite")
         head, rest = text.split(start, 1)
         text = head + start + body + end + rest.split(end, 1)[1]
     path.write_text(text, encoding="utf-8")
@@ -97,14 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            index = builder.build(args.period, args.as_of, args.data, args.jobs, args.root)
+            index = build.build(args.period, args.as_of, args.data, args.jobs, args.root)
             print(f"The site is built: {index}")
         elif args.command == "table":
             sys.stdout.write(_table(args))
         elif args.command == "pdf":
-            print(f"The PDF is written: {builder.pdf(args.period, args.root)}")
+            print(f"The PDF is written: {pdf.pdf(args.period, args.root)}")
         elif args.command == "verify":
-            return builder.verify(args.period, args.root)
+            return verify.verify(args.period, args.root)
         elif args.command == "ingest":
             for result in store.ingest(args.paths, args.data):
                 print(result.describe())
@@ -118,11 +125,16 @@ def main(argv: list[str] | None = None) -> int:
                   "update required' until an analyst rewrites it:")
             print("\n".join(f"  {path.name}" for path in written))
         elif args.command == "contract":
-            sections = {"formats": importers.formats_markdown(), "contract": contract.markdown()}
+            sections = {"formats": registry.formats_markdown(), "contract": contract.markdown()}
             if args.readme:
                 _rewrite(Path(args.readme), sections)
             else:
                 print("\n".join(sections.values()), end="")
+        elif args.command == "toc":
+            if args.write:
+                (find_root(args.root) / "_toc.yml").write_text(catalogue.toc(), encoding="utf-8")
+            else:
+                print(catalogue.toc(), end="")
         elif args.command == "demo-extract":
             print(f"Wrote {demo.write(args.out)}")
     except ERRORS as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .periods import Month
+from .plan.periods import Month
 
 FIRST_DAY = date(2010, 4, 1)
 LAST_DAY = date(2014, 11, 24)
@@ -278,14 +278,17 @@ STOP_PLAN = {  # window: (searches with an ethnicity, ratio to White by group, a
 }
 UNKNOWN_SHARE = 0.03
 SELF_DEFINED = {
-    "White": ("White - White British (W1)", "White - Any other White ethnic background (W9)", "White - White Irish (W2)"),
+    "White": ("White - White British (W1)", "White - Any other White ethnic background (W9)",
+              "White - White Irish (W2)"),
     "Black": ("Black or Black British - Caribbean (B1)", "Black or Black British - African (B2)",
               "Black or Black British - Any other Black ethnic background (B9)"),
     "Asian": ("Asian or Asian British - Pakistani (A2)", "Asian or Asian British - Indian (A1)",
-              "Asian or Asian British - Bangladeshi (A3)", "Asian or Asian British - Any other Asian ethnic background (A9)"),
+              "Asian or Asian British - Bangladeshi (A3)",
+              "Asian or Asian British - Any other Asian ethnic background (A9)"),
     "Mixed": ("Mixed - White and Black Caribbean (M1)", "Mixed - White and Asian (M3)",
               "Mixed - Any other Mixed ethnic background (M9)"),
-    "Other": ("Chinese or other ethnic group - Chinese (O1)", "Chinese or other ethnic group - Any other ethnic group (O9)"),
+    "Other": ("Chinese or other ethnic group - Chinese (O1)",
+              "Chinese or other ethnic group - Any other ethnic group (O9)"),
 }
 SEARCHES = (("Misuse of Drugs Act 1971 (section 23)", "Controlled drugs", 0.6),
             ("Police and Criminal Evidence Act 1984 (section 1)", "Stolen goods", 0.2),

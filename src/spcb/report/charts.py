@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from .plan import Measure  # noqa: E402
+from ..analysis.surveys import wilson  # noqa: E402
+from ..plan.model import Measure  # noqa: E402
 
 MONTH_ORDER = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 MARKERS = ["o", "s", "D", "^", "v"]
@@ -164,8 +165,6 @@ def spc_alt(chart) -> str:
 
 def survey_png(history: pd.DataFrame, measure: Measure) -> bytes:
     """A survey measure over time: each wave or month with its 95% Wilson interval."""
-    from .surveys import wilson
-
     x = pd.to_datetime(history["month"])
     low, high = zip(*(wilson(p, n) for p, n in zip(history["positive"], history["respondents"])))
     with sns.axes_style("whitegrid"):
@@ -183,7 +182,8 @@ def survey_png(history: pd.DataFrame, measure: Measure) -> bytes:
 def survey_alt(history: pd.DataFrame, measure: Measure) -> str:
     first, last = history.iloc[0], history.iloc[-1]
     top = history.loc[history["percent"].idxmax()]
-    return (f"Line chart of {measure.label.lower()} ({measure.unit}) {'by survey wave' if measure.basis == 'wave' else 'by month'} "
+    return (f"Line chart of {measure.label.lower()} ({measure.unit}) "
+            f"{'by survey wave' if measure.basis == 'wave' else 'by month'} "
             f"from {pd.Timestamp(first['month']):%B %Y} to {pd.Timestamp(last['month']):%B %Y}, with a shaded 95% "
             f"interval: {first['percent']:.1f}% at the start, {last['percent']:.1f}% at the latest, and the highest "
             f"{top['percent']:.1f}% in {pd.Timestamp(top['month']):%B %Y}.")

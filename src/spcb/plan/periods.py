@@ -26,14 +26,14 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "Month":
+    def parse(cls, text: str) -> Month:
         match = _PERIOD.match(str(text).strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise PeriodError(f"period {text!r}: expected a month written YYYY-MM, such as 2014-11")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
-    def of(cls, day: date) -> "Month":
+    def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
     def __str__(self) -> str:
@@ -52,12 +52,12 @@ class Month:
         """Long name, e.g. 'November 2014'."""
         return f"{calendar.month_name[self.month]} {self.year}"
 
-    def shift(self, months: int) -> "Month":
+    def shift(self, months: int) -> Month:
         index = self.year * 12 + self.month - 1 + months
         return Month(index // 12, index % 12 + 1)
 
     @property
-    def financial_year(self) -> "FinancialYear":
+    def financial_year(self) -> FinancialYear:
         return FinancialYear(self.year if self.month >= FY_START_MONTH else self.year - 1)
 
 
@@ -68,7 +68,7 @@ class FinancialYear:
     start_year: int
 
     @classmethod
-    def of_date(cls, day: date) -> "FinancialYear":
+    def of_date(cls, day: date) -> FinancialYear:
         return Month.of(day).financial_year
 
     @property

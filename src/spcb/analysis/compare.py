@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .contract import InputError
-from .store import Store
+from ..ingest.contract import InputError
+from ..plan.periods import FinancialYear
+from .arithmetic import percent_change, rounded
 
 # The main offence types of the breakdown, from the ONS offence names (which changed over time).
 MAIN_TYPES = {
@@ -46,7 +46,7 @@ SOURCE = ("ONS police recorded crime by police force area (rolling 12-month tota
 
 
 @dataclass(frozen=True)
-class Comparison:
+class ForceComparison:
     """The force, its comparator group and the ONS data they are compared on."""
 
     force: str
@@ -56,13 +56,12 @@ class Comparison:
     group_name: str = "Comparator group"
 
     @classmethod
-    def load(cls, data_dir, force: str, group: tuple[str, ...], group_name: str) -> "Comparison":
-        store = Store(data_dir)
-        crime = store.table("rolling_year_crime")
-        population = store.table("population")
+    def of(cls, crime: pd.DataFrame, population: pd.DataFrame, force: str, group: tuple[str, ...],
+           group_name: str) -> ForceComparison:
+        """The comparison from the `rolling_year_crime` and `population` tables."""
         if crime.empty or population.empty:
-            raise InputError(f"{store.root}: the comparison needs the ONS rolling-year crime and mid-year "
-                             "population tables; run `spcb ingest data/sources` first")
+            raise InputError("rolling_year_crime, population: the comparison needs the ONS rolling-year crime and "
+                             "mid-year population tables; run `spcb ingest data/sources` first")
         crime = crime[crime["force"].isin((force, *group)) & crime["offence"].isin(MAIN_TYPES)]
         population = population[population["area_type"] == "police force area"].rename(columns={"area": "force"})
         return cls(force, tuple(group), crime[["period_end", "force", "offence", "count"]],
@@ -141,20 +140,21 @@ class Comparison:
         """The force's crimes (excluding fraud) in each financial year, from the 12 months to each March."""
         mine = self.crime[(self.crime["force"] == self.force) & (self.crime["period_end"].dt.month == 3)]
         totals = mine.groupby("period_end")["count"].sum()
-        return {f"{end.year - 1}/{end.year % 100:02d}": int(total) for end, total in totals.items()}
+        return {FinancialYear(end.year - 1).label: int(total) for end, total in totals.items()}
 
 
-def year_to_date_quarters(data_dir, force: str, period_end: pd.Timestamp) -> pd.DataFrame:
+def year_to_date_quarters(quarters: pd.DataFrame, force: str, period_end: pd.Timestamp) -> pd.DataFrame:
     """Published quarterly crime (excluding fraud) for the force, from April to `period_end`, against the same
-    quarters a year earlier; empty where the Home Office table is not in the store."""
-    quarters = Store(data_dir).table("recorded_crime_quarterly")
+    quarters a year earlier, from the `recorded_crime_quarterly` table; empty where it lacks those quarters."""
     quarters = quarters[(quarters["force"] == force) & (quarters["offence_group"] != "Fraud offences")]
     year = period_end.year if period_end.month > 3 else period_end.year - 1
     last = (period_end.month - 4) % 12 // 3 + 1
     rows = []
     for quarter in range(1, last + 1):
-        now = quarters[(quarters["financial_year"] == _fy(year)) & (quarters["quarter"] == quarter)]["count"]
-        before = quarters[(quarters["financial_year"] == _fy(year - 1)) & (quarters["quarter"] == quarter)]["count"]
+        now = quarters[(quarters["financial_year"] == FinancialYear(year).label)
+                       & (quarters["quarter"] == quarter)]["count"]
+        before = quarters[(quarters["financial_year"] == FinancialYear(year - 1).label)
+                          & (quarters["quarter"] == quarter)]["count"]
         if now.empty or before.empty:
             return pd.DataFrame()
         start = pd.Timestamp(year, 4, 1) + pd.DateOffset(months=3 * (quarter - 1))
@@ -169,10 +169,6 @@ def year_to_date_quarters(data_dir, force: str, period_end: pd.Timestamp) -> pd.
     return frame
 
 
-def _fy(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
-
-
 def _pick(frame: pd.DataFrame, side: str, offence_type: str) -> int:
     match = frame[(frame["side"] == side) & (frame["type"] == offence_type)]["count"]
     return int(match.sum())
@@ -180,18 +176,6 @@ def _pick(frame: pd.DataFrame, side: str, offence_type: str) -> int:
 
 def _year_earlier(period_end: pd.Timestamp) -> pd.Timestamp:
     return period_end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
-
-
-def percent_change(now: float, before: float) -> Decimal | None:
-    """The change in per cent to one decimal place (halves away from zero); None without a base."""
-    if not before or pd.isna(before):
-        return None
-    exact = (Decimal(int(now)) - Decimal(int(before))) * 100 / Decimal(int(before))
-    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def rounded(value: float, places: int = 1) -> Decimal:
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -203,7 +187,7 @@ class Finding:
     agrees: bool
 
 
-def check_paper(comparison: Comparison, paper, period_end: pd.Timestamp) -> list[Finding]:
+def check_paper(comparison: ForceComparison, paper, period_end: pd.Timestamp) -> list[Finding]:
     """Check the paper's statements (as recorded in the plan) against the ONS figures."""
     findings = []
     force = comparison.force

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import InputError
-from .periods import Month
-from .store import Store
+from ..ingest.contract import InputError
+from ..plan.periods import Month
 
 Z95 = 1.959963984540054
 
@@ -55,7 +54,7 @@ class Estimate:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class SurveyComparison:
     """The latest estimate against the one it is compared with."""
 
     latest: Estimate
@@ -88,28 +87,29 @@ class Comparison:
                 f"{high:.1f}%), {move}: {verdict}.")
 
 
-def rows(data_dir, measure: str, last: Month) -> pd.DataFrame:
-    table = Store(data_dir).table("survey")
+def rows(table: pd.DataFrame, measure: str, last: Month) -> pd.DataFrame:
+    """The results of one measure up to `last`, in month order, from the `survey` table."""
     table = table[(table["measure"] == measure) & (table["month"] <= str(last))].sort_values("month")
     if table.empty:
         raise InputError(f"survey: no results for {measure!r} up to {last}; ingest the force's survey extract")
     return table
 
 
-def by_wave(data_dir, measure: str, last: Month) -> Comparison:
+def by_wave(survey: pd.DataFrame, measure: str, last: Month) -> SurveyComparison:
     """The latest wave up to `last` against the wave before it."""
-    table = rows(data_dir, measure, last)
+    table = rows(survey, measure, last)
     if len(table) < 2:
         raise InputError(f"survey: {measure!r} needs two waves up to {last} to compare")
     latest, previous = table.iloc[-1], table.iloc[-2]
-    return Comparison(Estimate(f"the {_month(latest['month'])} wave", int(latest["positive"]), int(latest["respondents"])),
-                      Estimate(f"the {_month(previous['month'])} wave", int(previous["positive"]),
-                               int(previous["respondents"])))
+    return SurveyComparison(Estimate(f"the {_month(latest['month'])} wave", int(latest["positive"]),
+                                     int(latest["respondents"])),
+                            Estimate(f"the {_month(previous['month'])} wave", int(previous["positive"]),
+                                     int(previous["respondents"])))
 
 
-def rolling_year(data_dir, measure: str, last: Month) -> Comparison:
+def rolling_year(survey: pd.DataFrame, measure: str, last: Month) -> SurveyComparison:
     """The 12 months to `last` (pooled) against the 12 months to the same month a year earlier."""
-    table = rows(data_dir, measure, last)
+    table = rows(survey, measure, last)
     months = table.set_index("month")
 
     def pooled(end: Month, label: str) -> Estimate:
@@ -121,12 +121,12 @@ def rolling_year(data_dir, measure: str, last: Month) -> Comparison:
         part = months.loc[wanted]
         return Estimate(label, int(part["positive"].sum()), int(part["respondents"].sum()))
 
-    return Comparison(pooled(last, f"the 12 months to {last.name}"),
+    return SurveyComparison(pooled(last, f"the 12 months to {last.name}"),
                       pooled(last.shift(-12), f"the 12 months to {last.shift(-12).name}"))
 
 
-def monthly_percent(data_dir, measure: str, last: Month) -> pd.DataFrame:
-    table = rows(data_dir, measure, last)
+def monthly_percent(survey: pd.DataFrame, measure: str, last: Month) -> pd.DataFrame:
+    table = rows(survey, measure, last)
     return table.assign(percent=table["positive"] / table["respondents"] * 100)
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import importers
+from . import registry
 from .contract import TABLES, InputError, Table
+from .source import Context
 
 LOG = "ingest-log.json"
 SOURCE = "source"  # every stored row carries the SHA-256 (first 16 hex digits) of the file it came from
@@ -104,13 +105,29 @@ class Store:
 
     def titles(self, name: str) -> str:
         """The titles of the files table `name` came from, each once, for a 'Source:' line."""
-        titles = [s["title"] or Path(s["path"]).name for s in self.sources(name)]
-        return "; ".join(dict.fromkeys(titles)) or name
+        return titles(self.log(), self.table(name), name)
 
     def sources(self, name: str) -> list[dict]:
         """Log entries of the files whose rows are in table `name` now."""
-        present = set(self.table(name)[SOURCE].unique())
-        return [e for e in self.log() if e["table"] == name and e["sha256"][:16] in present]
+        return sources(self.log(), self.table(name), name)
+
+    def date_range(self, name: str, column: str = "date") -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first and last value of a date column, reading that column alone; None for an empty table."""
+        path = self.root / f"{name}.parquet"
+        dates = pd.read_parquet(path, columns=[column])[column] if path.exists() else pd.Series(dtype=object)
+        return None if dates.empty else (dates.min(), dates.max())
+
+
+def sources(log: list[dict], frame: pd.DataFrame, name: str) -> list[dict]:
+    """The log entries of the files whose rows are in `frame`, the current rows of table `name`."""
+    present = set(frame[SOURCE].unique())
+    return [e for e in log if e["table"] == name and e["sha256"][:16] in present]
+
+
+def titles(log: list[dict], frame: pd.DataFrame, name: str) -> str:
+    """The titles of the files `frame` (table `name`) came from, each once, for a 'Source:' line."""
+    named = [s["title"] or Path(s["path"]).name for s in sources(log, frame, name)]
+    return "; ".join(dict.fromkeys(named)) or name
 
 
 def empty(table: Table) -> pd.DataFrame:
@@ -157,7 +174,7 @@ def ingest(paths: list[str | Path], data_dir: str | Path) -> list[FileResult]:
         rows = current("lookup")
         return rows[rows["lookup"] == kind]
 
-    context = importers.Context(lookup)
+    context = Context(lookup)
     results, pending = [], []
     for path in expand(paths):
         digest = sha256(path)
@@ -165,10 +182,10 @@ def ingest(paths: list[str | Path], data_dir: str | Path) -> list[FileResult]:
             results.append(FileResult(str(path), digest, "unchanged"))
         else:
             known.add(digest)
-            pending.append((importers.recognise(path), path, digest))
+            pending.append((registry.recognise(path), path, digest))
     names = {e["sha256"][:16]: Path(e["path"]).name for e in log}
-    for fmt, path, digest in sorted(pending, key=lambda item: importers.priority(item[0])):
-        parsed = importers.read_as(fmt, path, context)
+    for fmt, path, digest in sorted(pending, key=lambda item: registry.priority(item[0])):
+        parsed = registry.read_as(fmt, path, context)
         table = TABLES[parsed.table]
         rows = parsed.frame.assign(**{SOURCE: digest[:16]})
         existing = current(parsed.table)

@@ -298,7 +298,8 @@ def markdown() -> str:
     parts = []
     for table in TABLES.values():
         parts.append(f"#### `{table.name}`\n\n{table.description}. A newer file replaces the rows with the same "
-                     f"{', '.join(table.key)}.\n\n| column | type | allowed values | unit | meaning |\n|---|---|---|---|---|")
+                     f"{', '.join(table.key)}.\n\n| column | type | allowed values | unit | meaning |\n"
+                     f"|---|---|---|---|---|")
         for column in table.columns:
             allowed = ", ".join(column.allowed) if column.allowed and len(column.allowed) <= 12 else (
                 "a police force area" if column.allowed == FORCES else

@@ -1,12 +1,12 @@
-"""The extract as the notebooks see it: read from the store, with its demonstration label."""
+"""A page's context: the extract as the pages see it, read from the store with its demonstration label."""
 import pytest
 
-from spcb import inputs
-from spcb.contract import SERIES, InputError
+from spcb.ingest.contract import SERIES, InputError
+from spcb.report import context
 
 
-def test_shipped_extract_is_the_labelled_demonstration(data):
-    extract = inputs.load_extract(data)
+def test_shipped_extract_is_the_labelled_demonstration(november):
+    extract = november.extract
     assert extract.demonstration
     assert "Demonstration" in extract.title
     assert (extract.first_date.isoformat(), extract.last_date.isoformat()) == ("2010-04-01", "2014-11-24")
@@ -15,9 +15,9 @@ def test_shipped_extract_is_the_labelled_demonstration(data):
     assert extract.counts["count"].sum() > 0
 
 
-def test_missing_extract_and_missing_series(tmp_path, data):
+def test_missing_extract_and_missing_series(tmp_path, november):
     with pytest.raises(InputError, match="no recorded crime extract in the store; run `spcb ingest"):
-        inputs.load_extract(tmp_path)
-    extract = inputs.load_extract(data)
+        context.window(tmp_path, "2014-11")
+    extract = november.extract
     with pytest.raises(InputError, match="no rows for series 'knife_crime'"):
         extract.require("knife_crime")

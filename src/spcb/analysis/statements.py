@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..plan.model import Measure
+from ..plan.periods import Month
 from . import spc
-from .measures import YearToDate
-from .periods import Month
-from .plan import Measure
+from .measures import SpcChart, YearToDate
 
 RULE_WORDS = {
     "astronomical": ("above the upper process limit", "below the lower process limit"),
@@ -19,20 +19,6 @@ RULE_WORDS = {
     "trend": ("7 or more months rising in a row", "7 or more months falling in a row"),
     "two_in_three": ("2 of 3 months close to the upper limit", "2 of 3 months close to the lower limit"),
 }
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A measure's monthly history and its SPC analysis, for the statements and the SPC chart."""
-
-    measure: Measure
-    months: tuple[Month, ...]
-    result: spc.Result
-
-    @classmethod
-    def of(cls, measure: Measure, months: list[Month], values: list[int]) -> "Chart":
-        rebase = tuple(months.index(m) for m in measure.rebase if m in months)
-        return cls(measure, tuple(months), spc.analyse(values, measure.better, rebase))
 
 
 def _name(month: Month) -> str:
@@ -51,7 +37,7 @@ def _span(months: list[Month]) -> str:
     return ", ".join(names[:-1]) + (", " if len(names) > 1 else "") + f"{names[-1]} and {_name(months[-1])}"
 
 
-def variation(chart: Chart, year_months: list[Month]) -> str:
+def variation(chart: SpcChart, year_months: list[Month]) -> str:
     """Stable, or special cause variation in the given months (normally the financial year to date)."""
     result = chart.result
     index = [chart.months.index(m) for m in year_months if m in chart.months]
@@ -69,7 +55,7 @@ def variation(chart: Chart, year_months: list[Month]) -> str:
     return f"Special cause variation in {label}{since}: {parts}."
 
 
-def _groups(chart: Chart, special: list[int]) -> list[list[int]]:
+def _groups(chart: SpcChart, special: list[int]) -> list[list[int]]:
     """Consecutive special points of the same type and side, together."""
     groups: list[list[int]] = []
     result = chart.result
@@ -81,7 +67,7 @@ def _groups(chart: Chart, special: list[int]) -> list[list[int]]:
     return groups
 
 
-def _describe(chart: Chart, members: list[int]) -> str:
+def _describe(chart: SpcChart, members: list[int]) -> str:
     result = chart.result
     high = result.direction[members[0]] > 0
     change = "increase" if high else "decrease"
@@ -92,7 +78,7 @@ def _describe(chart: Chart, members: list[int]) -> str:
     return f"a significant {change} in {months} ({why}){', ' + kind if kind else ''}"
 
 
-def average(chart: Chart) -> str:
+def average(chart: SpcChart) -> str:
     """The latest level against the average: the current segment against the one before a rebase, or the
     latest month against the mean."""
     result = chart.result
@@ -169,7 +155,8 @@ def year_to_date(ytd: YearToDate, measure: Measure) -> str:
     return f"Year to date: {ytd.this_year:,} {measure.unit} against {ytd.last_year:,} last year, {change}."
 
 
-def for_measure(chart: Chart, history: list[tuple[Month, int]], year_months: list[Month], ytd: YearToDate) -> list[str]:
+def for_measure(chart: SpcChart, history: list[tuple[Month, int]], year_months: list[Month],
+                ytd: YearToDate) -> list[str]:
     """Every computed statement for one measure, in reading order."""
     return [s for s in (variation(chart, year_months), average(chart), *record_statement(history, year_months),
                         year_to_date(ytd, chart.measure)) if s]

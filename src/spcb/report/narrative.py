@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .periods import Month
-from .plan import Item, Plan, Status
+from ..plan.model import Item, Plan, Status
+from ..plan.periods import Month
 
 SUMMARY = "executive-summary"
 CARRIED = re.compile(r"^> Carried forward from (.+): update required\.\s*$")
@@ -45,7 +45,8 @@ def load(data_dir: str | Path, period: Month, plan: Plan) -> dict[str, str]:
             texts[file.stem] = file.read_text(encoding="utf-8").strip()
         except UnicodeDecodeError as exc:
             line = file.read_bytes()[: exc.start].count(b"\n") + 1
-            raise NarrativeError(f"{file}:{line}:1: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+            raise NarrativeError(f"{file}:{line}:1: not UTF-8 text (byte {exc.start}); "
+                                 "save the file as UTF-8") from None
     return texts
 
 

@@ -13,8 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from .contract import InputError
-from .store import Store
+from ..ingest.contract import InputError
 
 GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 SELF_DEFINED_PREFIX = {
@@ -42,7 +41,7 @@ def ethnic_group(self_defined: str, officer_defined: str) -> tuple[str | None, s
 
 
 @dataclass(frozen=True)
-class Window:
+class SearchSummary:
     """The searches of one period, summarised."""
 
     label: str
@@ -77,19 +76,19 @@ class Window:
         return {g: rates[g] / rates["White"] if rates["White"] else float("nan") for g in GROUPS}
 
 
-def summarise(records: pd.DataFrame, label: str, months: int) -> Window:
-    groups = [ethnic_group(s, o) for s, o in zip(records["self_defined_ethnicity"], records["officer_defined_ethnicity"])]
+def summarise(records: pd.DataFrame, label: str, months: int) -> SearchSummary:
+    groups = [ethnic_group(s, o)
+              for s, o in zip(records["self_defined_ethnicity"], records["officer_defined_ethnicity"])]
     fields = pd.Series([f for _, f in groups], dtype=object)
     counted = pd.Series([g for g, _ in groups if g is not None], dtype=object).value_counts()
-    return Window(label, months, len(records), int(records["outcome"].isin(ARREST).sum()),
+    return SearchSummary(label, months, len(records), int(records["outcome"].isin(ARREST).sum()),
                   int((~records["outcome"].isin(NO_FURTHER_ACTION) & (records["outcome"] != "")).sum()),
                   {g: int(counted.get(g, 0)) for g in GROUPS}, int((fields == "self").sum()),
                   int((fields == "officer").sum()), int((fields == "none").sum()))
 
 
-def census(data_dir, force: str) -> dict[str, int]:
-    """2011 Census residents of the force area in the five groups."""
-    table = Store(data_dir).table("census_ethnicity")
+def census(table: pd.DataFrame, force: str) -> dict[str, int]:
+    """2011 Census residents of the force area in the five groups, from the `census_ethnicity` table."""
     rows = table[(table["area"] == force) & (table["classification"] == "police-defined")]
     if rows.empty:
         raise InputError(f"census_ethnicity: no police-defined 2011 Census groups for {force}; ingest "
@@ -98,12 +97,13 @@ def census(data_dir, force: str) -> dict[str, int]:
     return {g: int(sum(people.get(name, 0) for name in names)) for g, names in CENSUS_GROUPS.items()}
 
 
-def records(data_dir, force: str, start: date, end: date) -> pd.DataFrame:
-    table = Store(data_dir).table("stop_search")
-    return table[(table["force"] == force) & (table["date"] >= pd.Timestamp(start)) & (table["date"] <= pd.Timestamp(end))]
+def records(table: pd.DataFrame, force: str, start: date, end: date) -> pd.DataFrame:
+    """The force's searches from `start` to `end`, from the `stop_search` table."""
+    return table[(table["force"] == force) & (table["date"] >= pd.Timestamp(start))
+                 & (table["date"] <= pd.Timestamp(end))]
 
 
-def per_month(data_dir, force: str) -> pd.DataFrame:
-    table = Store(data_dir).table("stop_search")
+def per_month(table: pd.DataFrame, force: str) -> pd.DataFrame:
+    """The force's searches a month, from the `stop_search` table."""
     table = table[table["force"] == force]
     return table.groupby("month", as_index=False).size().rename(columns={"size": "searches"})

@@ -1,34 +1,39 @@
-"""The Police and Crime Plan as data: objectives, items, leads, frequencies, targets and measures.
+"""The plan file's schema: `data/plan/*.yml` read into the plan's model and checked on load.
 
-The plan is read from `data/plan/*.yml` and checked on load, so that a typo is reported with the file,
-line and column, the item and the field, rather than surfacing later as a wrong page.
+A typo is reported with the file, line and column, the item and the field, rather than surfacing later as
+a wrong page. Ids are lower-case letters, digits, '-' and '_', each used once. A target is a percentage
+change such as -2%; a milestone needs one and only a milestone has one. Every measure bound as a milestone
+or deliverable appears once in the milestone table. The file's header comment documents every field.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 import yaml
 
-from .contract import SERIES, SURVEYS, force_name
+from ..ingest.contract import SERIES, SURVEYS, force_name
+from ..ingest.yamlfile import Reader, compose
+from .model import (
+    BASES,
+    DIRECTIONS,
+    FREQUENCIES,
+    KINDS,
+    MARKERS,
+    PANELS,
+    ROLES,
+    Binding,
+    ComparisonSpec,
+    Item,
+    Measure,
+    Objective,
+    PaperFigures,
+    Plan,
+    Status,
+)
 from .periods import Month, PeriodError
 
-FREQUENCIES = ("monthly", "quarterly", "6-monthly", "quarterly-until-complete", "none")
-FREQUENCY_LABELS = {
-    "monthly": "Monthly",
-    "quarterly": "Quarterly",
-    "6-monthly": "6-monthly",
-    "quarterly-until-complete": "Quarterly until complete",
-    "none": "No set frequency",
-}
-KINDS = ("milestone", "deliverable")
-ROLES = ("milestone", "deliverable", "indicator")
-MARKERS = ("not-required", "deferred", "see", "elsewhere")
-PANELS = ("stop-and-search", "audit")
-BASES = ("wave", "rolling-12-months")
-DIRECTIONS = ("lower", "higher", "neutral")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TARGET = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
 
@@ -37,167 +42,10 @@ class PlanError(ValueError):
     """The plan file breaks its schema; the message names the file, line, column and field."""
 
 
-@dataclass(frozen=True)
-class Measure:
-    """A count from the extract (`series`), or a survey result (`survey`, compared by wave or over a rolling
-    12 months)."""
-
-    id: str
-    label: str
-    series: str | None
-    unit: str
-    better: str
-    rebase: tuple[Month, ...] = ()
-    survey: str | None = None
-    basis: str | None = None  # wave | rolling-12-months, for survey measures
-
-
-@dataclass(frozen=True)
-class Binding:
-    """A measure as one item uses it: the milestone it is judged on, a deliverable, or an indicator."""
-
-    measure: Measure
-    role: str
-    target: Fraction | None = None
-
-
-@dataclass(frozen=True)
-class Status:
-    marker: str
-    note: str = ""
-    see: tuple[str, ...] = ()
-    period: Month | None = None
-
-    def applies_to(self, period: Month) -> bool:
-        return self.period is None or self.period == period
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    title: str
-    kind: str
-    lead: str | None
-    frequency: str
-    objective_id: str
-    status: Status | None = None
-    measures: tuple[Binding, ...] = ()
-    milestone_table: bool = False
-    panels: tuple[str, ...] = ()
-
-    @property
-    def counted(self) -> tuple[Binding, ...]:
-        """The bindings to counts from the extract (the ones with year-to-date tables and SPC charts)."""
-        return tuple(b for b in self.measures if b.measure.series)
-
-    @property
-    def surveyed(self) -> tuple[Binding, ...]:
-        return tuple(b for b in self.measures if b.measure.survey)
-
-    @property
-    def lead_line(self) -> str:
-        """'Lead: ACC Operations – Quarterly', as the paper prints it under each item."""
-        lead = self.lead or "not named in the plan"
-        return f"Lead: {lead} – {FREQUENCY_LABELS[self.frequency]}"
-
-
-@dataclass(frozen=True)
-class Objective:
-    id: str
-    title: str
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class PaperFigures:
-    """What the board paper says about the force against public data, for the book to check."""
-
-    lower_rate_than_group: bool | None = None
-    reduction_from: str | None = None
-    reduction_to: str | None = None
-    reduction_percent: float | None = None
-    reduction_crimes: int | None = None
-    second_lowest_year: str | None = None
-
-
-@dataclass(frozen=True)
-class ComparisonSpec:
-    """The force and the comparator group the plan compares it with."""
-
-    force: str
-    group_name: str
-    group: tuple[str, ...]
-    paper: PaperFigures = PaperFigures()
-
-
-@dataclass(frozen=True)
-class Plan:
-    title: str
-    force: str
-    board: str
-    financial_year: Month
-    reporting_months: dict[str, tuple[Month, ...]]
-    measures: dict[str, Measure]
-    milestone_table: tuple[Binding, ...]
-    objectives: tuple[Objective, ...]
-    comparison: ComparisonSpec | None = None
-    suppress_below: int = 5
-    sensitive: tuple[str, ...] = ()
-    source: Path = field(default=Path("plan.yml"))
-
-    def threshold(self, measure: Measure) -> int:
-        """Counts of a sensitive measure below this are not published."""
-        return self.suppress_below if measure.id in self.sensitive else 0
-
-    @property
-    def force_area(self) -> str:
-        """The force's police force area: the comparison's force, or the force's name less 'Police'."""
-        if self.comparison:
-            return self.comparison.force
-        return force_name(self.force) or self.force
-
-    @property
-    def items(self) -> list[Item]:
-        return [item for objective in self.objectives for item in objective.items]
-
-    def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
-
-    def objective(self, objective_id: str) -> Objective:
-        for objective in self.objectives:
-            if objective.id == objective_id:
-                return objective
-        raise KeyError(f"no objective {objective_id!r} in {self.source}; "
-                       f"known: {', '.join(o.id for o in self.objectives)}")
-
-    def due_months(self, frequency: str) -> tuple[Month, ...]:
-        """The months of the plan year in which an item of this frequency must be updated."""
-        if frequency == "monthly":
-            return tuple(self.financial_year.shift(i) for i in range(12))
-        if frequency == "quarterly-until-complete":
-            frequency = "quarterly"
-        return self.reporting_months.get(frequency, ())
-
-
 def load(path: str | Path) -> Plan:
     """Read and check a plan file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PlanError(f"{path}: cannot read the plan: {exc.strerror}") from None
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise PlanError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if node is None:
-        raise PlanError(f"{path}:1:1: the plan file is empty")
-    return _Reader(path).plan(node)
+    return _Reader(path).plan(compose(path, PlanError, "plan"))
 
 
 def load_dir(data_dir: str | Path) -> Plan:
@@ -208,52 +56,12 @@ def load_dir(data_dir: str | Path) -> Plan:
     return load(files[0])
 
 
-class _Reader:
+class _Reader(Reader):
     """Walks the YAML node tree, so every error can point at a line and column."""
 
     def __init__(self, path: Path):
-        self.path = path
+        super().__init__(path, PlanError)
         self.see_nodes: list[tuple[yaml.Node, str]] = []
-
-    def fail(self, node: yaml.Node, where: str, message: str) -> PlanError:
-        mark = node.start_mark
-        return PlanError(f"{self.path}:{mark.line + 1}:{mark.column + 1}: {where}: {message}")
-
-    def mapping(self, node: yaml.Node, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-                ) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, where, f"expected a mapping with fields {', '.join(required)}")
-        fields: dict[str, yaml.Node] = {}
-        for key, value in node.value:
-            name = key.value
-            if name not in required + optional:
-                allowed = ", ".join(required + optional)
-                raise self.fail(key, where, f"unknown field {name!r}; expected one of {allowed}")
-            if name in fields:
-                raise self.fail(key, where, f"field {name!r} is given twice")
-            fields[name] = value
-        for name in required:
-            if name not in fields:
-                raise self.fail(node, where, f"missing field {name!r}")
-        return fields
-
-    def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, where, "expected a list")
-        return list(node.value)
-
-    def text(self, node: yaml.Node, where: str, nullable: bool = False) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and nullable:
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null") or not str(node.value).strip():
-            raise self.fail(node, where, "expected text" + (" or null" if nullable else ""))
-        return str(node.value).strip()
-
-    def choice(self, node: yaml.Node, where: str, choices: tuple[str, ...]) -> str:
-        value = self.text(node, where)
-        if value not in choices:
-            raise self.fail(node, where, f"expected one of {', '.join(choices)}; found {value!r}")
-        return value
 
     def identifier(self, node: yaml.Node, where: str, seen: set[str]) -> str:
         value = self.text(node, where)
@@ -276,7 +84,8 @@ class _Reader:
         head = self.mapping(top["plan"], "plan", ("title", "force", "financial_year", "board"))
         year = self.month(head["financial_year"], "plan: field 'financial_year'")
         if year.month != 4:
-            raise self.fail(head["financial_year"], "plan: field 'financial_year'", "the financial year starts in April")
+            raise self.fail(head["financial_year"], "plan: field 'financial_year'",
+                            "the financial year starts in April")
         reporting = {}
         for name, months in self.mapping(top["reporting_months"], "reporting_months", (),
                                          ("quarterly", "6-monthly")).items():
@@ -313,12 +122,6 @@ class _Reader:
             raise self.fail(node, where, f"expected a financial year written like 2013/14; found {value!r}")
         return value
 
-    def number(self, node: yaml.Node, where: str) -> float:
-        try:
-            return float(self.text(node, where))
-        except ValueError:
-            raise self.fail(node, where, f"expected a number; found {node.value!r}") from None
-
     def publication(self, node: yaml.Node, measures: dict[str, Measure]) -> dict:
         fields = self.mapping(node, "publication", (), ("suppress_below", "sensitive"))
         out = {}
@@ -330,7 +133,8 @@ class _Reader:
             out["suppress_below"] = int(value)
         if "sensitive" in fields:
             where = "publication: field 'sensitive'"
-            out["sensitive"] = tuple(self.choice(n, where, tuple(measures)) for n in self.sequence(fields["sensitive"], where))
+            out["sensitive"] = tuple(self.choice(n, where, tuple(measures))
+                                     for n in self.sequence(fields["sensitive"], where))
         return out
 
     def comparison(self, node: yaml.Node) -> ComparisonSpec:
@@ -345,10 +149,9 @@ class _Reader:
                                      ("from", "to", "percent", "crimes")) if "reduction" in facts else {}
             where = "comparison: paper: reduction: field"
             flag = facts.get("lower_rate_than_group")
-            if flag is not None and flag.value not in ("true", "false"):
-                raise self.fail(flag, "comparison: paper: field 'lower_rate_than_group'", "expected true or false")
             paper = PaperFigures(
-                lower_rate_than_group=None if flag is None else flag.value == "true",
+                lower_rate_than_group=None if flag is None else self.boolean(
+                    flag, "comparison: paper: field 'lower_rate_than_group'"),
                 reduction_from=self.financial_year(reduction["from"], f"{where} 'from'") if reduction else None,
                 reduction_to=self.financial_year(reduction["to"], f"{where} 'to'") if reduction else None,
                 reduction_percent=self.number(reduction["percent"], f"{where} 'percent'") if reduction else None,
@@ -400,19 +203,18 @@ class _Reader:
         return tuple(objectives)
 
     def item(self, node: yaml.Node, objective_id: str, measures: dict[str, Measure], seen: set[str]) -> Item:
-        fields = self.mapping(node, f"an item of objective {objective_id!r}", ("id", "title", "kind", "lead", "frequency"),
+        fields = self.mapping(node, f"an item of objective {objective_id!r}",
+                              ("id", "title", "kind", "lead", "frequency"),
                               ("status", "measures", "milestone_table", "panels"))
         item_id = self.identifier(fields["id"], f"an item of objective {objective_id!r}: field 'id'", seen)
         where = f"item {item_id!r}"
         bindings = tuple(self.binding(b, where, measures) for b in
-                         (self.sequence(fields["measures"], f"{where}: field 'measures'") if "measures" in fields else []))
+                         (self.sequence(fields["measures"], f"{where}: field 'measures'")
+                          if "measures" in fields else []))
         kind = self.choice(fields["kind"], f"{where}: field 'kind'", KINDS)
         if kind == "milestone" and not any(b.role == "milestone" for b in bindings):
             raise self.fail(fields["kind"], f"{where}: field 'kind'",
                             "a milestone needs a measure with role milestone and a target")
-        table_flag = fields.get("milestone_table")
-        if table_flag is not None and table_flag.value not in ("true", "false"):
-            raise self.fail(table_flag, f"{where}: field 'milestone_table'", f"expected true or false; found {table_flag.value!r}")
         return Item(
             id=item_id,
             title=self.text(fields["title"], f"{where}: field 'title'"),
@@ -422,9 +224,11 @@ class _Reader:
             objective_id=objective_id,
             status=self.status(fields["status"], where) if "status" in fields else None,
             measures=bindings,
-            milestone_table=table_flag is not None and table_flag.value == "true",
+            milestone_table="milestone_table" in fields and self.boolean(fields["milestone_table"],
+                                                                         f"{where}: field 'milestone_table'"),
             panels=tuple(self.choice(n, f"{where}: field 'panels'", PANELS)
-                         for n in self.sequence(fields["panels"], f"{where}: field 'panels'")) if "panels" in fields else (),
+                         for n in self.sequence(fields["panels"], f"{where}: field 'panels'"))
+                   if "panels" in fields else (),
         )
 
     def binding(self, node: yaml.Node, where: str, measures: dict[str, Measure]) -> Binding:

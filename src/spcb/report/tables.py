@@ -1,100 +1,24 @@
-"""The milestone table, with the board paper's arithmetic, and its renderings (HTML, CSV, JSON, Markdown).
+"""Tables as a reader sees them, and for scripts: HTML with a caption and source line, CSV, JSON and Markdown.
 
-Difference = this year - last year. Performance = difference / last year, in per cent to one decimal
-place (halves away from zero). The target is floor(last year x (1 + milestone)); the variance is the
-distance between this year and that target, and the status says on which side it lies.
+Figures carry thousands separators and true minus signs; a change always shows its sign (+569, −735, 0);
+a dash stands for "not applicable". A suppressed row shows an asterisk for every figure on the page and is
+empty in the data downloads. HTML tables are stable from run to run (fixed table ids).
 """
 from __future__ import annotations
 
 import html
 import io
 import json
-import math
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
 
-from .inputs import Extract
-from .measures import year_to_date
-from .periods import Window
-from .plan import Binding
+from ..analysis.milestones import DASH, Row
 
 MINUS = "\u2212"
-DASH = "\u2013"
 COLUMNS = ("Measure", "Type", "Last year", "This year", "Difference", "Milestone", "Performance", "Variance",
            "Status")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One measure's year-to-date position against its milestone, if it has one."""
-
-    label: str
-    role: str
-    better: str
-    last_year: int
-    this_year: int
-    target: Fraction | None = None
-    suppress_below: int = 0  # counts below this are not published (sensitive categories)
-
-    @property
-    def suppressed(self) -> bool:
-        return min(self.last_year, self.this_year) < self.suppress_below
-
-    @property
-    def difference(self) -> int:
-        return self.this_year - self.last_year
-
-    @property
-    def performance(self) -> Decimal | None:
-        if self.last_year == 0:
-            return None
-        ratio = Fraction(self.difference * 100, self.last_year)
-        exact = Decimal(ratio.numerator) / Decimal(ratio.denominator)
-        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    @property
-    def target_count(self) -> int | None:
-        if self.target is None:
-            return None
-        return math.floor(self.last_year * (1 + self.target))
-
-    @property
-    def variance(self) -> int | None:
-        return None if self.target_count is None else abs(self.this_year - self.target_count)
-
-    @property
-    def on_track(self) -> bool | None:
-        if self.target_count is None:
-            return None
-        if self.better == "higher":
-            return self.this_year >= self.target_count
-        return self.this_year <= self.target_count
-
-    @property
-    def status(self) -> str:
-        """'On track: 574 below target', so the sign of the variance cannot be misread."""
-        if self.target_count is None:
-            return DASH
-        side = "below" if self.this_year < self.target_count else "above" if self.this_year > self.target_count else "at"
-        distance = "" if side == "at" else f"{self.variance:,} "
-        return f"{'On track' if self.on_track else 'Off track'}: {distance}{side} target"
-
-
-def rows_for(bindings: tuple[Binding, ...] | list[Binding], extract: Extract, window: Window,
-             suppress_below=lambda measure: 0) -> list[Row]:
-    """Year-to-date rows for the given measure bindings, in their order; `suppress_below(measure)` gives the
-    publication threshold of a measure's counts."""
-    rows = []
-    for binding in bindings:
-        ytd = year_to_date(extract, binding.measure.series, window)
-        rows.append(Row(binding.measure.label, binding.role, binding.measure.better, ytd.last_year, ytd.this_year,
-                        binding.target, suppress_below(binding.measure)))
-    return rows
-
-
 SUPPRESSED = "*"
 
 

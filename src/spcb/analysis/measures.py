@@ -1,0 +1,100 @@
+"""Measures computed from the extract: year-to-date totals, monthly series, and a measure's SPC chart.
+
+Year to date is the sum of daily counts from 1 April to the as-of date, against the same window a year
+earlier. Monthly series hold complete months only, up to the window's last complete month, and start no
+earlier than the extract. The SPC analysis is rebased at the months the plan names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from ..ingest.contract import InputError
+from ..plan.model import Measure
+from ..plan.periods import FinancialYear, Month, Window
+from . import spc
+
+
+@dataclass(frozen=True)
+class Extract:
+    """Daily counts by area and series (the `recorded_crime` table), and the files they came from."""
+
+    counts: pd.DataFrame
+    title: str
+    demonstration: bool
+
+    @property
+    def first_date(self) -> date:
+        return self.counts["date"].min().date()
+
+    @property
+    def last_date(self) -> date:
+        return self.counts["date"].max().date()
+
+    @property
+    def series(self) -> set[str]:
+        return set(self.counts["series"].unique())
+
+    def require(self, series: str) -> None:
+        if series not in self.series:
+            raise InputError(f"recorded_crime: no rows for series {series!r}, which the plan measures; "
+                             f"the extract has {', '.join(sorted(self.series))}")
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """A measure's count this year to date and over the same window last year."""
+
+    last_year: int
+    this_year: int
+
+
+def _total(extract: Extract, series: str, start: date, end: date) -> int:
+    counts = extract.counts
+    mask = ((counts["series"] == series) & (counts["date"] >= pd.Timestamp(start))
+            & (counts["date"] <= pd.Timestamp(end)))
+    return int(counts.loc[mask, "count"].sum())
+
+
+def year_to_date(extract: Extract, series: str, window: Window) -> YearToDate:
+    extract.require(series)
+    return YearToDate(
+        last_year=_total(extract, series, window.last_year_start, window.last_year_end),
+        this_year=_total(extract, series, window.start, window.as_of),
+    )
+
+
+def monthly(extract: Extract, series: str, window: Window, years: int = 3) -> pd.DataFrame:
+    """Complete months of the last `years` financial years up to the window's last complete month.
+
+    Columns: month (Month), label ('Apr'...), financial_year ('2014/15'), count.
+    """
+    extract.require(series)
+    last = window.last_complete_month
+    first_year = FinancialYear(window.financial_year.start_year - years + 1)
+    months = [m for fy in range(first_year.start_year, window.financial_year.start_year + 1)
+              for m in FinancialYear(fy).months() if m <= last and m.first_day >= extract.first_date]
+    rows = extract.counts[extract.counts["series"] == series]
+    by_month = rows.groupby(rows["date"].dt.to_period("M"))["count"].sum()
+    return pd.DataFrame({
+        "month": months,
+        "label": [m.first_day.strftime("%b") for m in months],
+        "financial_year": [m.financial_year.label for m in months],
+        "count": [int(by_month.get(pd.Period(str(m), freq="M"), 0)) for m in months],
+    })
+
+
+@dataclass(frozen=True)
+class SpcChart:
+    """A measure's monthly history and its SPC analysis, for the statements and the SPC chart."""
+
+    measure: Measure
+    months: tuple[Month, ...]
+    result: spc.Result
+
+    @classmethod
+    def of(cls, measure: Measure, months: list[Month], values: list[int]) -> SpcChart:
+        rebase = tuple(months.index(m) for m in measure.rebase if m in months)
+        return cls(measure, tuple(months), spc.analyse(values, measure.better, rebase))

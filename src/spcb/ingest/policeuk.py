@@ -1,0 +1,104 @@
+"""data.police.uk archive files: street-level crime, outcomes and stop and search, one force and month a file,
+and the site's force identifiers.
+
+The file name carries the month (and, for stop and search, the force); every row must fall in that month.
+Street crime and outcomes are stored as counts per month, force, LSOA and category; stop and search keeps
+one row per search, dated in UTC as the archive files them.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .contract import InputError, force_name
+from .source import Context, Format, Parsed, Source, lookup_rows
+
+POLICE_UK_STREET = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+                    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
+
+POLICE_UK_STOP = ("Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",
+                  "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation",
+                  "Object of search", "Outcome", "Outcome linked to object of search",
+                  "Removal of more than just outer clothing")
+
+POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+                      "LSOA code", "LSOA name", "Outcome type")
+
+
+def _check_month(source: Source, months: pd.Series, column: str) -> None:
+    """data.police.uk files are named for their month; every row must fall in it."""
+    named = re.match(r"^(\d{4}-\d{2})", source.path.name).group(1)
+    wrong = months != named
+    if wrong.any():
+        index = int(wrong.to_numpy().nonzero()[0][0])
+        raise source.fail(index, column, source.frame[column].iloc[index],
+                          f"the month {named}, as the file name says")
+
+
+def _police_uk_counts(source: Source, context: Context, table: str, category: str, canonical: str) -> Parsed:
+    months = source.column("Month")
+    _check_month(source, months, "Month")
+    lsoa = source.column("LSOA code")
+    rows = pd.DataFrame({
+        "month": months,
+        "force": source.forces("Falls within"),
+        "lsoa_code": lsoa,
+        canonical: source.column(category),
+        "count": 1,
+    })
+    if table == "street_crime":
+        lookup = context.lookup("lsoa")
+        rows["local_authority"] = lsoa.map(dict(zip(lookup["code"], lookup["parent_name"]))).fillna("")
+    rows = source.validated(table, rows, {"month": "Month", "force": "Falls within", "lsoa_code": "LSOA code",
+                                          canonical: category})
+    keys = [c for c in rows.columns if c != "count"]
+    counted = rows.groupby(keys, as_index=False, sort=True)["count"].sum()
+    return Parsed(table, counted, len(rows))
+
+
+def _street(source: Source, context: Context) -> Parsed:
+    return _police_uk_counts(source, context, "street_crime", "Crime type", "crime_type")
+
+
+def _outcomes(source: Source, context: Context) -> Parsed:
+    return _police_uk_counts(source, context, "outcomes", "Outcome type", "outcome_type")
+
+
+def _stop_search(source: Source, context: Context) -> Parsed:
+    slug = re.match(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv(\.gz)?$", source.path.name).group(1)
+    force = force_name(slug.replace("-", " "))
+    if force is None:
+        raise InputError(f"{source.path}: the file name names the force {slug!r}, which is not a police force area")
+    when = source.dates("Date", ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"),
+                        "a date and time written YYYY-MM-DDTHH:MM:SS+00:00", utc=True)
+    when = when.dt.tz_localize(None)  # the archive files its months by these (UTC) timestamps
+    months = when.dt.strftime("%Y-%m")
+    _check_month(source, months, "Date")
+    frame = pd.DataFrame({
+        "force": force, "date": when.dt.normalize(), "month": months, "type": source.column("Type"),
+        "age_range": source.column("Age range"), "gender": source.column("Gender"),
+        "self_defined_ethnicity": source.column("Self-defined ethnicity"),
+        "officer_defined_ethnicity": source.column("Officer-defined ethnicity"),
+        "legislation": source.column("Legislation"), "object_of_search": source.column("Object of search"),
+        "outcome": source.column("Outcome"), "outcome_linked": source.column("Outcome linked to object of search"),
+    })
+    origin = {"date": "Date", "month": "Date", "type": "Type"}
+    return Parsed("stop_search", source.validated("stop_search", frame, origin), len(frame))
+
+
+def _force_ids(source: Source, context: Context) -> Parsed:
+    return lookup_rows(source, "force-id", {"code": "id", "name": "Label", "parent_code": None, "parent_name": None,
+                                        "value": "Population 2010"}, forces="name")
+
+
+FORMATS = (
+    Format("police-uk-force-ids", "data.police.uk force identifiers", "lookup", ("id", "Label", "Population 2010"),
+           _force_ids),
+    Format("police-uk-street", "data.police.uk street-level crime, one month of one force", "street_crime",
+           POLICE_UK_STREET, _street, filename=r"^(\d{4}-\d{2})-[a-z-]+-street\.csv$"),
+    Format("police-uk-stop-and-search", "data.police.uk stop and search, one month of one force", "stop_search",
+           POLICE_UK_STOP, _stop_search, filename=r"^(\d{4}-\d{2})-[a-z-]+-stop-and-search\.csv(\.gz)?$"),
+    Format("police-uk-outcomes", "data.police.uk outcomes, one month of one force", "outcomes", POLICE_UK_OUTCOMES,
+           _outcomes, filename=r"^(\d{4}-\d{2})-[a-z-]+-outcomes\.csv$"),
+)

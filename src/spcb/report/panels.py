@@ -1,0 +1,188 @@
+"""The parts a page is made of: the window and demonstration notice, an item's update, the milestone table,
+a measure's charts and computed statements, survey results, stop and search, and the audit.
+
+Each panel is a function of the page's context and displays through `output`; panels never call pages.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..analysis import statements, stopsearch, surveys
+from ..analysis.arithmetic import rounded
+from ..analysis.measures import SpcChart, monthly, year_to_date
+from ..analysis.milestones import rows_for
+from ..plan.model import FREQUENCY_LABELS, Item, Measure
+from ..plan.periods import FinancialYear, Month
+from . import charts, narrative, output, tables
+from .context import PageContext
+from .narrative import Update
+
+
+def preamble(ctx: PageContext, uses_data: bool) -> str:
+    """The window the page uses and, where its figures come from a demonstration extract, a notice saying so."""
+    text = f"*{ctx.window.describe()}*"
+    if uses_data and ctx.extract.demonstration:
+        text += ("\n\n:::{admonition} Demonstration data\n:class: warning spcb-demonstration\n"
+                 f"Figures on this page whose source is the **{ctx.extract.title}** are demonstration data: "
+                 "they reproduce the figures published for this period but are not the force's records. "
+                 "See {doc}`../about-the-data`.\n:::")
+    return text
+
+
+def update_text(ctx: PageContext, item: Item, update: Update) -> str:
+    """The markdown for an item's update: commentary, a standing marker, or what is missing."""
+    parts = []
+    status = update.status
+    if status is not None:
+        if status.marker == "see":
+            parts.append("See also " + " and ".join(f"{{ref}}`{ctx.plan.item(i).title} <{i}>`"
+                                                     for i in status.see) + ".")
+        else:
+            label = {"not-required": "Not required", "deferred": "Update deferred",
+                     "elsewhere": "Reported elsewhere"}[status.marker]
+            parts.append(f":::{{admonition}} {label}\n:class: note spcb-status\n{narrative.safe(status.note)}\n:::")
+    if update.state == "commentary":
+        parts.append(narrative.safe(update.commentary))
+    elif update.state == "carried-forward":
+        lines = update.commentary.splitlines()
+        parts.append(output.update_required(f"The commentary below is carried forward unchanged from "
+                                            f"{narrative.carried_forward(update.commentary)}; it has not been "
+                                            f"updated for {ctx.period.name}."))
+        parts.append(narrative.safe("\n".join(lines[1:]).strip()))
+    elif update.state == "update-required":
+        parts.append(output.update_required(f"This item is due for an update in {ctx.period.name} "
+                                            f"({FREQUENCY_LABELS[item.frequency].lower()}) and has no commentary."))
+    elif update.state == "not-due":
+        when = f"The next update is due in {update.next_due.name}." if update.next_due else (
+            "It is not due again in this plan year." if item.frequency != "none"
+            else "The plan sets no reporting frequency for it.")
+        parts.append(f"*No update is due in {ctx.period.name}. {when}*")
+    return "\n\n".join(parts)
+
+
+def milestone_table(ctx: PageContext) -> None:
+    """The paper's headline table: every milestone and deliverable, year to date."""
+    rows = rows_for(ctx.plan.milestone_table, ctx.extract, ctx.window, ctx.plan.threshold)
+    caption = f"Milestones and deliverables, year to date to {ctx.window.as_of.day} {ctx.window.as_of:%B %Y}"
+    output.table(tables.display_frame(rows), caption, "milestones", ctx.extract.title, tables.data_frame(rows))
+
+
+def item_table(ctx: PageContext, item: Item) -> None:
+    """An item's own measures, year to date."""
+    rows = rows_for(item.counted, ctx.extract, ctx.window, ctx.plan.threshold)
+    output.table(tables.display_frame(rows), f"{item.title}: year to date", item.id, ctx.extract.title,
+                 tables.data_frame(rows))
+
+
+def spc_chart(ctx: PageContext, measure: Measure) -> SpcChart:
+    frame = monthly(ctx.extract, measure.series, ctx.window)
+    return SpcChart.of(measure, list(frame["month"]), list(frame["count"]))
+
+
+def measure_statements(ctx: PageContext, measure: Measure) -> list[str]:
+    """Every computed statement for a counted measure, over its whole history in the extract."""
+    history = monthly(ctx.extract, measure.series, ctx.window,
+                      years=ctx.window.financial_year.start_year - FinancialYear.of_date(
+                          ctx.extract.first_date).start_year + 1)
+    year = [m for m in history["month"] if m.financial_year == ctx.window.financial_year]
+    return statements.for_measure(spc_chart(ctx, measure), list(zip(history["month"], history["count"])), year,
+                                  year_to_date(ctx.extract, measure.series, ctx.window))
+
+
+def measure(ctx: PageContext, measure: Measure) -> None:
+    """A measure's trend by financial year, its SPC chart, and the statements computed from them."""
+    frame = monthly(ctx.extract, measure.series, ctx.window)
+    chart = spc_chart(ctx, measure)
+    current = chart.result.segments[-1]
+    output.figure(charts.trend_png(frame, measure, current), charts.alt_text(frame, measure) + (
+        f" Reference lines show the current SPC mean ({current.mean:,.0f}) and process limits "
+        f"({max(current.lower, 0):,.0f} to {current.upper:,.0f})."), ctx.extract.title)
+    output.figure(charts.spc_png(chart), charts.spc_alt(chart), ctx.extract.title)
+    output.markdown(output.computed(measure.label, measure_statements(ctx, measure)))
+
+
+def survey(ctx: PageContext, measure: Measure) -> None:
+    """A survey measure: latest result with its interval, the comparison and whether it is significant."""
+    last = ctx.window.last_complete_month
+    results = ctx.table("survey")
+    compared = (surveys.by_wave if measure.basis == "wave" else surveys.rolling_year)(results, measure.survey, last)
+    latest, previous = compared.latest, compared.previous
+    source = ctx.source("survey")
+    output.table(pd.DataFrame({
+        "Result": ["Latest", "Compared with"], "Period": [latest.label, previous.label],
+        "Respondents": [f"{e.respondents:,}" for e in (latest, previous)],
+        measure.unit.capitalize(): [f"{e.percent:.1f}%" for e in (latest, previous)],
+        "95% interval": [f"{e.interval[0]:.1f}% to {e.interval[1]:.1f}%" for e in (latest, previous)],
+    }), f"{measure.label}: latest result and its comparison", f"survey-{measure.id}", source)
+    history = surveys.monthly_percent(results, measure.survey, last)
+    output.figure(charts.survey_png(history, measure), charts.survey_alt(history, measure), source)
+    lines = [compared.statement(measure.label)]
+    if measure.basis == "rolling-12-months":  # monthly results: an SPC chart of the monthly percentages
+        recent = history[history["month"] >= str(ctx.window.financial_year.start_year - 2) + "-04"]
+        chart = SpcChart.of(measure, [Month.parse(m) for m in recent["month"]],
+                            [round(p, 1) for p in recent["percent"]])
+        output.figure(charts.spc_png(chart), charts.spc_alt(chart), source)
+        lines.append(statements.variation(chart, [m for m in chart.months
+                                                  if m.financial_year == ctx.window.financial_year]))
+    if measure.basis == "wave":
+        lines += [s.replace(",", "") for s in statements.record_statement(
+            [(Month.parse(m), round(p, 1)) for m, p in zip(history["month"], history["percent"])],
+            [Month.parse(history["month"].iloc[-1])])]
+    output.markdown(output.computed(measure.label, lines))
+
+
+def stop_search(ctx: PageContext) -> None:
+    """Searches, arrest and positive outcome rates, and disproportionality, this year against last."""
+    force = ctx.plan.force_area
+    people = stopsearch.census(ctx.table("census_ethnicity"), force)
+    searches = ctx.table("stop_search")
+    source = ctx.source("stop_search")
+    windows = []
+    for start, end in ((ctx.window.last_year_start, ctx.window.last_year_end), (ctx.window.start, ctx.window.as_of)):
+        label = f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+        months = ((end - start).days + 1) / (365.25 / 12)
+        windows.append(stopsearch.summarise(stopsearch.records(searches, force, start, end), label, months))
+    before, now = windows
+    rows = [("Searches", lambda w: f"{w.searches:,}"), ("Searches a month", lambda w: f"{w.per_month:,.0f}"),
+            ("Arrest rate", lambda w: f"{w.arrest_rate:.1f}%"),
+            ("Positive outcome rate", lambda w: f"{w.positive_rate:.1f}%")]
+    rows += [(f"Searches per 1,000 {g} people", lambda w, g=g: f"{w.rates(people)[g]:.2f}")
+             for g in stopsearch.GROUPS]
+    rows += [(f"{g} to White ratio", lambda w, g=g: f"{w.ratios(people)[g]:.1f}") for g in stopsearch.GROUPS[1:]]
+    rows += [("Records without an ethnicity", lambda w: f"{w.without_ethnicity:,} "
+              f"({w.without_ethnicity / w.searches * 100 if w.searches else 0:.1f}%)")]
+    output.table(pd.DataFrame({"Measure": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
+                               now.label: [r[1](now) for r in rows]}), f"Stop and search in {force}", "stop-search",
+                 source)
+    history = stopsearch.per_month(searches, force)
+    history = history[history["month"] <= str(ctx.window.last_complete_month)]
+    output.figure(charts.searches_png(history), charts.searches_alt(history), source)
+    ratio = lambda w, g: w.ratios(people)[g]  # noqa: E731
+    output.markdown(output.computed("stop and search", [
+        f"Searches went from about {before.per_month:,.0f} a month ({before.label}) to about "
+        f"{now.per_month:,.0f} ({now.label}).",
+        f"The arrest rate went from {before.arrest_rate:.1f}% to {now.arrest_rate:.1f}%, and the positive "
+        f"outcome rate from {before.positive_rate:.1f}% to {now.positive_rate:.1f}%.",
+        f"Asian people were {ratio(before, 'Asian'):.1f} times as likely as White people to be searched, and "
+        f"are now {ratio(now, 'Asian'):.1f} times; Black people {ratio(before, 'Black'):.1f} times, now "
+        f"{ratio(now, 'Black'):.1f}.",
+        f"{stopsearch.METHOD} In the latest window {now.from_self:,} records gave a self-defined ethnicity, "
+        f"{now.from_officer:,} only an officer-defined one, and {now.without_ethnicity:,} neither (left out).",
+    ]))
+
+
+def audit(ctx: PageContext) -> None:
+    """The crime data integrity audit, with the rates computed from the counts."""
+    audit = ctx.table("audit")
+    names = {"incidents": "Crimes from incidents", "directly-recorded": "Directly recorded crimes",
+             "no-crime": "No-crime decisions"}
+    output.table(pd.DataFrame({
+        "Audit": [names[a] for a in audit["audit"]], "Category": audit["category"],
+        "Should have been recorded, or examined": [f"{n:,}" for n in audit["expected"]],
+        "Recorded, or correct": [f"{n:,}" for n in audit["correct"]],
+        "Rate": [f"{rounded(c / e * 100)}%" for c, e in zip(audit["correct"], audit["expected"])],
+    }), "Crime data integrity audit: compliance rates computed from the counts", "audit", ctx.source("audit"))
+
+
+# The panels an item may name in the plan (its `panels` field).
+BY_NAME = {"stop-and-search": stop_search, "audit": audit}

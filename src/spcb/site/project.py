@@ -1,0 +1,53 @@
+"""The project a book is built in: its folder (the one holding `_config.yml` and `_toc.yml`), where the
+executed notebooks go, the commit it is built from, and the executed notebooks of the last build.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from ..report.catalogue import REPORT
+
+REPORT_DIR = Path(REPORT)
+TEMPLATES = Path("notebooks")
+
+
+class BuildError(RuntimeError):
+    """The book could not be built; the message says which notebook or step failed."""
+
+
+def find_root(start: str | Path = ".") -> Path:
+    """The project folder: the nearest folder upwards holding _config.yml and _toc.yml."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").exists() and (folder / "_toc.yml").exists():
+            return folder
+    raise BuildError(f"{here}: not inside an spcb project (no _config.yml and _toc.yml found above it)")
+
+
+def git_commit(root: Path) -> str:
+    """The commit of the checkout, marked when the work tree has changes; or why there is none."""
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return commit + (" (with uncommitted changes)" if dirty else "")
+
+
+def executed_notebooks(root: str | Path, period: str) -> list[Path]:
+    """The executed notebooks of the last build, checked to be for `period`."""
+    folder = find_root(root) / REPORT_DIR
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        raise BuildError(f"{folder}: no executed notebooks; run `spcb build --period {period}` first")
+    for path in notebooks:
+        built_for = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {}) \
+            .get("parameters", {}).get("period")
+        if built_for != period:
+            raise BuildError(f"{path}: executed for period {built_for}, not {period}; "
+                             f"run `spcb build --period {period}` first")
+    return notebooks
