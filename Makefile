@@ -1,5 +1,6 @@
 # make book: set up .venv if needed, build the default period, print where the site and its PDF are.
-# make test: the whole test suite (unit, notebooks with nbval, integration build, browser).
+# make test: lint, then the whole test suite (unit, notebooks with nbval, integration build, browser).
+# make test-fast: lint and the unit tests only (no notebook execution, no Jupyter Book, no browser).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ PERIOD ?= 2014-11
 AS_OF ?=
 export PYTHONHASHSEED := 0
 
-.PHONY: book test verify bench browser clean
+.PHONY: book test test-fast lint verify bench browser clean
 
 # axe-core (for the accessibility check in the browser tests) comes from the npm registry into .venv/node.
 $(STAMP): requirements.txt pyproject.toml
@@ -28,8 +29,14 @@ book: $(STAMP) browser
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+test: lint browser
 	$(BIN)/python -m pytest
+
+test-fast: lint
+	$(BIN)/python -m pytest -m "not integration and not browser and not slow"
 
 verify: $(STAMP)
 	$(BIN)/spcb verify --period $(PERIOD)

@@ -1,7 +1,8 @@
 """Benchmark (`make bench`): time a full build of the default period in a temporary copy of the project.
 
 Targets on the reference machine (2 cores): ingesting the shipped data in under 60 seconds, the milestone
-table in under 2 seconds, and the whole build, notebooks and site, in under 120 seconds. Prints the timings; exits 1 if a target is missed.
+table in under 2 seconds, and the whole build, notebooks and site, in under 120 seconds. \
+Prints the timings; exits 1 if a target is missed.
 """
 from __future__ import annotations
 

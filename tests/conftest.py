@@ -55,6 +55,15 @@ def built_book(tmp_path_factory, data) -> Path:
     return root
 
 
+@pytest.fixture
+def no_charts(monkeypatch):
+    """Pages drawn without their PNG charts, for tests about everything else on the page (drawing is slow)."""
+    from spcb.report import charts
+    for name in dir(charts):
+        if name.endswith("_png"):
+            monkeypatch.setattr(charts, name, lambda *args, **kwargs: b"")
+
+
 @pytest.fixture(scope="session")
 def table(data):
     """A store table of the shipped data folder, read once for the whole session; tests must not change it."""

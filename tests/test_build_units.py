@@ -3,7 +3,6 @@ import json
 
 import nbformat
 import pytest
-
 from conftest import ROOT, copy_project
 
 from spcb.plan.schema import load_dir

@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DATA, ROOT
 
 SPCB = [sys.executable, "-m", "spcb.cli"]
@@ -16,7 +15,8 @@ def run(*args, cwd=ROOT):
 
 @pytest.mark.parametrize("fmt, expected", [
     ("md", "| Burglary Dwelling | Milestone | 8,045 | 7,310 | −735 | −2% | −9.1% | 574 | On track: 574 below target |"),
-    ("csv", "Public Place Violence With Injury,milestone,6623,7192,569,-5.0,8.6,6291,901,False,Off track: 901 above target"),
+    ("csv", "Public Place Violence With Injury,milestone,6623,7192,569,-5.0,8.6,6291,901,False,"
+            "Off track: 901 above target"),
 ])
 def test_table_milestones(fmt, expected, data):
     result = run("table", "milestones", "--period", "2014-11", "--as-of", "2014-11-24", "--format", fmt,
@@ -36,7 +36,8 @@ def test_table_json_is_parseable(data):
     (("table", "milestones", "--period", "2014-11", "--as-of", "2014-12-01"), "is outside the period 2014-11"),
     (("table", "milestones", "--period", "14-11"), "expected a month written YYYY-MM"),
     (("build", "--period", "2014-11", "--root", "/"), "not inside an spcb project"),
-    (("table", "milestones", "--period", "2014-11", "--data", "/nonexistent"), "/nonexistent/plan: expected exactly one plan file"),
+    (("table", "milestones", "--period", "2014-11", "--data", "/nonexistent"),
+     "/nonexistent/plan: expected exactly one plan file"),
 ])
 def test_errors_are_one_line_without_traceback(args, message, data):
     result = run(*(args if "--data" in args else (*args, "--data", str(data))))
@@ -61,7 +62,8 @@ def test_a_broken_plan_is_reported_before_anything_runs(tmp_path):
 def test_demo_extract_command_writes_the_extract(tmp_path):
     result = run("demo-extract", "--out", str(tmp_path))
     assert result.returncode == 0
-    assert (tmp_path / "recorded-crime.csv.gz").read_bytes() == (DATA / "extract" / "recorded-crime.csv.gz").read_bytes()
+    assert ((tmp_path / "recorded-crime.csv.gz").read_bytes()
+            == (DATA / "extract" / "recorded-crime.csv.gz").read_bytes())
 
 
 def test_jobs_must_be_positive():

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-
 from conftest import DATA
+
 from spcb.analysis import compare
 from spcb.analysis.arithmetic import rounded
 from spcb.ingest.contract import InputError
@@ -102,4 +102,5 @@ def test_published_quarters_match_the_home_office_file(table):
     assert quarters["quarter"].tolist() == ["April to June 2014", "July to September 2014", "Year to date"]
     assert quarters["crimes"].tolist() == [raw("2014/15", 1), raw("2014/15", 2), raw("2014/15", 1) + raw("2014/15", 2)]
     assert quarters["previous"].iloc[0] == raw("2013/14", 1)
-    assert compare.year_to_date_quarters(table("recorded_crime_quarterly"), "West Midlands", pd.Timestamp("2002-03-31")).empty
+    assert compare.year_to_date_quarters(table("recorded_crime_quarterly"), "West Midlands",
+                                         pd.Timestamp("2002-03-31")).empty

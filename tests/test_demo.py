@@ -2,8 +2,8 @@
 from statistics import mean
 
 import pytest
-
 from conftest import DATA
+
 from spcb import demo
 from spcb.plan.periods import Month
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import SHARED
+
 from spcb.ingest import ons, policeuk, registry
 from spcb.ingest.contract import InputError, force_name
 from spcb.ingest.source import Context
@@ -106,7 +106,8 @@ def test_population_and_census():
     census = read(SHARED / "public" / "census2011-ethnicity" / "resistancelab_police-defined-demographics.csv").frame
     wm = census[census["area"] == "West Midlands"].set_index("ethnic_group")["population"]
     assert wm["White"] > wm["Asian (or Asian British)"] > 0
-    assert set(census["area"]) - {"Metropolitan Police", "Avon and Somerset"} <= set(force_name(a) for a in census["area"])
+    assert (set(census["area"]) - {"Metropolitan Police", "Avon and Somerset"}
+            <= set(force_name(a) for a in census["area"]))
 
 
 @pytest.mark.parametrize("name, first, contract", [
@@ -124,9 +125,11 @@ def test_force_names_are_normalised(name, first, contract):
 CORPUS_CASES = {
     "street-wrong-header": (":1:1:", "missing the column 'Crime type' of a police-uk-street file"),
     "street-unknown-crime-type": (":3:10: column 'Crime type'", "found 'Burglary of a castle'; expected one of"),
-    "street-unknown-force": (":4:4: column 'Falls within'", "found 'Gotham City Police'; expected the name of a police force"),
+    "street-unknown-force": (":4:4: column 'Falls within'",
+                             "found 'Gotham City Police'; expected the name of a police force"),
     "street-truncated-last-line": (":4:5:", "line has 5 fields; expected 12 like the header (is the file cut short?)"),
-    "street-month-disagrees-with-name": (":4:2: column 'Month'", "found '2016-08'; expected the month 2016-07, as the file name says"),
+    "street-month-disagrees-with-name": (":4:2: column 'Month'",
+                                         "found '2016-08'; expected the month 2016-07, as the file name says"),
     "extract-non-numeric-count": (":3:4: column 'count'", "found 'three'; expected a whole number"),
     "extract-negative-count": (":3:4: column 'count'", "found -2; expected a whole number of 0 or more"),
     "extract-bad-date": (":3:1: column 'date'", "found '24/11/2014'; expected a date written YYYY-MM-DD"),
@@ -159,17 +162,21 @@ def test_bad_files_are_refused_with_file_line_and_column(case):
     assert "\n" not in text
 
 
-def test_readme_documents_the_formats_and_the_contract():
+def test_the_input_contract_page_documents_the_formats_and_the_contract():
     from spcb.ingest import contract
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    between = lambda name: readme.split(f"<!-- {name}:start -->\n")[1].split(f"<!-- {name}:end -->")[0]
+    page = (Path(__file__).parents[1] / "book" / "input-contract.md").read_text(encoding="utf-8")
+
+    def between(name):
+        return page.split(f"<!-- {name}:start -->\n")[1].split(f"<!-- {name}:end -->")[0]
+
     assert between("formats") == registry.formats_markdown()
     assert between("contract") == contract.markdown()
 
 
 def test_outcomes_files_are_counted_by_month_force_lsoa_and_outcome(tmp_path):
     header = ",".join(policeuk.POLICE_UK_OUTCOMES) + "\n"
-    row = "id{n},2016-07,West Yorkshire Police,West Yorkshire Police,-1.5,53.5,On or near X,{lsoa},Leeds 001A,{outcome}\n"
+    row = ("id{n},2016-07,West Yorkshire Police,West Yorkshire Police,-1.5,53.5,"
+           "On or near X,{lsoa},Leeds 001A,{outcome}\n")
     path = tmp_path / "2016-07-west-yorkshire-outcomes.csv"
     path.write_text(header + row.format(n=1, lsoa="E01011229", outcome="Offender given a caution")
                     + row.format(n=2, lsoa="E01011229", outcome="Offender given a caution")

@@ -1,9 +1,9 @@
 import pytest
-
 from conftest import DATA
+
 from spcb.plan import schema
-from spcb.report import narrative
 from spcb.plan.periods import Month
+from spcb.report import narrative
 
 NOV, DEC = Month(2014, 11), Month(2014, 12)
 

@@ -50,10 +50,11 @@ def test_objective_page_has_title_headings_leads_tables_and_charts(shown, data):
             "(above the upper process limit), a concern.") in text
     assert ("Record lows since records began in April 2010 in three consecutive months: April 2014 (868), "
             "May 2014 (842) and June 2014 (803).") in text
-    assert "Record low since records began in April 2010: April 2014 (374). July 2014 equalled the record low (374)." in text
+    assert ("Record low since records began in April 2010: April 2014 (374). "
+            "July 2014 equalled the record low (374).") in text
 
 
-def test_missing_commentary_is_marked_update_required(shown, without_commentary):
+def test_missing_commentary_is_marked_update_required(shown, without_commentary, no_charts):
     pages.objective(PageContext.load(without_commentary, "2014-10"), "reduce-crime")
     text = markdown(shown)
     # three monthly items; the fourth points to other items ("see"), and the quarterly one is not due
@@ -61,7 +62,7 @@ def test_missing_commentary_is_marked_update_required(shown, without_commentary)
     assert "No update is due in October 2014. The next update is due in November 2014." in text
 
 
-def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary):
+def test_summary_lists_the_items_awaiting_an_update(shown, without_commentary, no_charts):
     pages.summary(PageContext.load(without_commentary, "2014-10"))
     text = markdown(shown)
     assert "No executive summary has been written for October 2014." in text
@@ -98,7 +99,7 @@ def test_summary_states_each_milestone_and_item(shown, data):
     assert html.count("Update provided") >= 30 and "Deferred" in html
 
 
-def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup(shown, data, tmp_path):
+def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup(shown, data, tmp_path, no_charts):
     for name in ("plan", "store"):
         (tmp_path / name).symlink_to(data / name)
     folder = tmp_path / "narrative" / "2014-11"
@@ -107,13 +108,14 @@ def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup
     pages.objective(PageContext.load(tmp_path, "2014-11", "2014-11-24"), "reduce-crime")
     text = markdown(shown)
     assert "<script>" not in text and "&lt;script&gt;" in text and "\\{raw\\}" in text
-    from spcb.report import tables
     import pandas as pd
+
+    from spcb.report import tables
     html = tables.html_table(pd.DataFrame({"Area": ["<script>alert(1)</script>"]}), "c", "t", "<b>source</b>")
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;source" in html
 
 
-def test_every_table_has_a_csv_download_beside_it(shown, data, tmp_path):
+def test_every_table_has_a_csv_download_beside_it(shown, data, tmp_path, no_charts):
     pages.objective(PageContext.load(data, "2014-11", "2014-11-24"), "reduce-crime")
     text = markdown(shown)
     assert text.count("{download}`Download the data:") == sum(o[0] == "HTML" for o in shown) == 4

@@ -7,8 +7,8 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from conftest import DATA, ROOT
+
 from spcb.plan import schema
 
 pytestmark = pytest.mark.browser

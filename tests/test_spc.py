@@ -38,7 +38,8 @@ def test_reference_vignette_vector():
     assert limits(screened) == pytest.approx((1.944444, -0.715556, 4.604444), abs=5e-6)
     assert screened.point_type[4] == spc.IMPROVEMENT and screened.special.sum() == 1
     unscreened = spc.analyse(values, "higher", screen_outliers=False)
-    assert (unscreened.segments[0].lower, unscreened.segments[0].upper) == pytest.approx((-3.062614, 6.951503), abs=5e-6)
+    segment = unscreened.segments[0]
+    assert (segment.lower, segment.upper) == pytest.approx((-3.062614, 6.951503), abs=5e-6)
     assert unscreened.special.sum() == 1
 
 

@@ -1,8 +1,8 @@
 """Each generated statement's trigger, and its absence."""
 from spcb.analysis import statements
 from spcb.analysis.measures import SpcChart, YearToDate
-from spcb.plan.periods import Month
 from spcb.plan.model import Measure
+from spcb.plan.periods import Month
 
 COUNT = Measure("m", "Robbery", "robbery", "offences", "lower")
 MONTHS = [Month(2012, 4).shift(i) for i in range(24)]

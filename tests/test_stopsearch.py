@@ -3,8 +3,8 @@ import csv
 from datetime import date
 
 import pytest
-
 from conftest import DATA
+
 from spcb.analysis import stopsearch
 
 REAL = DATA / "sources" / "police-uk" / "2016-11" / "2016-11-west-midlands-stop-and-search.csv"
@@ -29,9 +29,11 @@ def test_census_groups(table):
 
 def test_demonstration_records_reproduce_the_papers_headlines(table):
     people = stopsearch.census(table("census_ethnicity"), "West Midlands")
-    before = stopsearch.summarise(stopsearch.records(table("stop_search"), "West Midlands", date(2013, 4, 1), date(2013, 11, 24)),
+    before = stopsearch.summarise(stopsearch.records(table("stop_search"), "West Midlands",
+                                                     date(2013, 4, 1), date(2013, 11, 24)),
                                   "2013", 238 / (365.25 / 12))
-    after = stopsearch.summarise(stopsearch.records(table("stop_search"), "West Midlands", date(2014, 4, 1), date(2014, 11, 24)),
+    after = stopsearch.summarise(stopsearch.records(table("stop_search"), "West Midlands",
+                                                    date(2014, 4, 1), date(2014, 11, 24)),
                                  "2014", 238 / (365.25 / 12))
     assert round(before.per_month, -2) == 2700 and round(before.arrest_rate) == 8
     assert round(after.per_month, -2) == 1200 and round(after.positive_rate) == 21
@@ -42,13 +44,14 @@ def test_demonstration_records_reproduce_the_papers_headlines(table):
 def test_a_real_month_through_the_same_code_matches_a_hand_count(table):
     with open(REAL, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    window = stopsearch.summarise(stopsearch.records(table("stop_search"), "West Midlands", date(2016, 11, 1), date(2016, 11, 30)),
+    window = stopsearch.summarise(stopsearch.records(table("stop_search"), "West Midlands",
+                                                     date(2016, 11, 1), date(2016, 11, 30)),
                                   "November 2016", 1)
     assert window.searches == len(rows) == 870
     assert window.arrests == sum(r["Outcome"] == "Suspect arrested" for r in rows)
     assert window.positive == sum(r["Outcome"] != "Nothing found - no further action" for r in rows)
     asian = sum(r["Self-defined ethnicity"].startswith("Asian or Asian British") or (
-        not r["Self-defined ethnicity"].split(" - ")[0] in stopsearch.SELF_DEFINED_PREFIX
+        r["Self-defined ethnicity"].split(" - ")[0] not in stopsearch.SELF_DEFINED_PREFIX
         and r["Officer-defined ethnicity"] == "Asian") for r in rows)
     assert window.by_group["Asian"] == asian
     white = window.by_group["White"]

@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED
+
 from spcb.ingest import store
 from spcb.ingest.contract import InputError
 
@@ -80,6 +80,7 @@ def test_every_bad_file_leaves_an_existing_store_unchanged(tmp_path, case, data)
 
 
 @needs_shared
+@pytest.mark.slow
 def test_every_public_file_ingests_and_the_summary_reports_it(tmp_path):
     # The Met and City of London files added on 2026-11-27 belong to their own editions, tested with them.
     files = store.expand([SHARED / "public"]) + sorted(

@@ -110,6 +110,7 @@ def test_small_counts_of_sensitive_measures_are_suppressed():
 
 def test_the_plan_names_the_sensitive_measures():
     from conftest import DATA
+
     from spcb.plan.schema import load_dir
     shipped = load_dir(DATA)
     assert shipped.threshold(shipped.measures["hate_crime"]) == 5

@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     scaffold.add_argument("--data", default="data", help="data folder (default: data)")
 
     described = commands.add_parser("contract", help="print the input contract (formats and canonical tables)")
-    described.add_argument("--readme", help="rewrite the contract sections of this README instead of printing")
+    described.add_argument("--write", metavar="PAGE", nargs="?", const="book/input-contract.md",
+                           help="rewrite the generated sections of this page (default: book/input-contract.md) "
+                                "instead of printing")
 
     contents = commands.add_parser("toc", help="print _toc.yml as generated from the declared pages")
     contents.add_argument("--write", action="store_true", help="rewrite the project's _toc.yml instead of printing")
@@ -126,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"  {path.name}" for path in written))
         elif args.command == "contract":
             sections = {"formats": registry.formats_markdown(), "contract": contract.markdown()}
-            if args.readme:
-                _rewrite(Path(args.readme), sections)
+            if args.write:
+                _rewrite(Path(args.write), sections)
             else:
                 print("\n".join(sections.values()), end="")
         elif args.command == "toc":

@@ -294,10 +294,10 @@ def _expected(column: Column) -> str:
 
 
 def markdown() -> str:
-    """The contract as Markdown, for the README (a test keeps the two the same)."""
+    """The contract as Markdown, for the book's input contract page (a test keeps the two the same)."""
     parts = []
     for table in TABLES.values():
-        parts.append(f"#### `{table.name}`\n\n{table.description}. A newer file replaces the rows with the same "
+        parts.append(f"### `{table.name}`\n\n{table.description}. A newer file replaces the rows with the same "
                      f"{', '.join(table.key)}.\n\n| column | type | allowed values | unit | meaning |\n"
                      f"|---|---|---|---|---|")
         for column in table.columns:

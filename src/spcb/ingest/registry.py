@@ -99,7 +99,7 @@ def priority(fmt: Format) -> int:
 
 
 def formats_markdown() -> str:
-    """The formats `spcb ingest` recognises, as Markdown, for the README."""
+    """The formats `spcb ingest` recognises, as Markdown, for the book's input contract page."""
     lines = ["| format | what it is | recognised by | into table |", "|---|---|---|---|"]
     for fmt in FORMATS:
         pattern = (fmt.filename or "").strip("^$").replace(r"(\d{4}-\d{2})", "YYYY-MM").replace(

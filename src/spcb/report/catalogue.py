@@ -37,6 +37,7 @@ PAGES = (
          per_objective=True),
     Page("how-the-force-compares", "Context", "how-the-force-compares"),
     Page("about-the-data", "About this report"),
+    Page("input-contract", "About this report"),
     Page("provenance", "About this report", "provenance", ("commit", "command")),
 )
 
