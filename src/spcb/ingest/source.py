@@ -100,7 +100,7 @@ class Format:
     read: Callable[[Source, Context], Parsed]
     filename: str | None = None  # regex a file name must match to be this format (its first group is the month)
     wide: Callable[[list[str]], bool] | None = None  # recognises a wide header (one column per area or group)
-    wide_rule: str = ""  # that rule in words, for the README
+    wide_rule: str = ""  # that rule in words, for the input contract page
 
 
 class Context:
