@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..plan.model import Measure
 from ..plan.periods import Month
 from . import spc
+from .arithmetic import percent_change
 from .measures import SpcChart, YearToDate
 
 RULE_WORDS = {
@@ -149,9 +150,9 @@ def year_to_date(ytd: YearToDate, measure: Measure) -> str:
     difference = ytd.this_year - ytd.last_year
     if ytd.last_year == 0:
         return f"Year to date: {ytd.this_year:,} {measure.unit}."
-    percent = abs(difference) / ytd.last_year * 100
+    percent = abs(percent_change(ytd.this_year, ytd.last_year))
     direction = "up" if difference > 0 else "down" if difference < 0 else "unchanged"
-    change = f"{direction} {abs(difference):,} ({percent:.1f}%)" if difference else "unchanged"
+    change = f"{direction} {abs(difference):,} ({percent}%)" if difference else "unchanged"
     return f"Year to date: {ytd.this_year:,} {measure.unit} against {ytd.last_year:,} last year, {change}."
 
 
