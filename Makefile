@@ -25,9 +25,11 @@ book: $(STAMP) browser
 	$(BIN)/spcb build --period $(PERIOD) $(if $(AS_OF),--as-of $(AS_OF))
 	$(BIN)/spcb pdf --period $(PERIOD)
 
-# Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on CI).
+# Browser tests drive Debian's Chromium, and the PDF test reads the PDF with poppler's pdftotext; install
+# them when they are missing (needs root, as on CI).
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 
 import pytest
 from conftest import DATA, ROOT
@@ -113,6 +114,9 @@ def test_pdf_board_paper(built_book):
     content = path.read_bytes()
     assert content.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 40
     assert b"/MediaBox [0 0 594.95996 841.91998]" in content or b"595" in content  # A4 in points
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Executive summary" in text and "Provenance" in text
+    assert "The canonical tables" not in text and "\n  The input contract\n" not in text  # a page for analysts
 
 
 def test_two_periods_build_side_by_side_with_an_archive(built_book):

@@ -22,6 +22,7 @@ class Page:
     template: str | None = None  # the notebook under notebooks/, or None for a static page under book/
     parameters: tuple[str, ...] = ()  # parameters beyond the common ones
     per_objective: bool = False
+    in_paper: bool = True  # printed in the PDF board paper; reference pages for analysts are left out
 
     @property
     def path(self) -> str:
@@ -37,7 +38,7 @@ PAGES = (
          per_objective=True),
     Page("how-the-force-compares", "Context", "how-the-force-compares"),
     Page("about-the-data", "About this report"),
-    Page("input-contract", "About this report"),
+    Page("input-contract", "About this report", in_paper=False),
     Page("provenance", "About this report", "provenance", ("commit", "command")),
 )
 

@@ -7,12 +7,26 @@ import json
 import shutil
 from pathlib import Path
 
+from ..report import catalogue
 from .jupyterbook import jupyter_book
 from .project import REPORT_DIR, BuildError, executed_notebooks, find_root
 
 FOOTER = ('<div style="font-size:8px;width:100%;margin:0 12mm;display:flex;justify-content:space-between;'
           'font-family:sans-serif;color:#444"><span>{title}, {period}, as of {as_of}</span>'
           '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+# Removes the pages the paper leaves out from the single page: each document's content follows its
+# `<span id="document-PATH">` anchor. Entries of the contents that link there go; a link in the text keeps
+# its words.
+LEAVE_OUT = """(paths) => paths.forEach((path) => {
+  document.querySelectorAll(`a[href="#document-${path}"]`).forEach((link) => {
+    const entry = link.closest("li");
+    if (entry) { entry.remove(); } else { link.replaceWith(...link.childNodes); }
+  });
+  const anchor = document.getElementById(`document-${path}`);
+  if (anchor) { anchor.nextElementSibling.remove(); anchor.remove(); }
+})"""
 
 
 def pdf(period: str, root: str | Path = ".", chromium: str = "/usr/bin/chromium") -> Path:
@@ -37,6 +51,7 @@ def pdf(period: str, root: str | Path = ".", chromium: str = "/usr/bin/chromium"
         browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         tab = browser.new_page()
         tab.goto(page.as_uri(), wait_until="load")
+        tab.evaluate(LEAVE_OUT, [p.path for p in catalogue.PAGES if not p.in_paper])
         tab.emulate_media(media="print")
         footer = FOOTER.format(title="Police and Crime Plan performance report", period=period,
                                as_of=parameters.get("as_of", ""))
