@@ -31,9 +31,11 @@ def copy_project(target: Path) -> Path:
 
 
 def shipped_data(target: Path) -> Path:
-    """A data folder like the shipped one (plan, commentary, sources), its store built by `spcb ingest`."""
-    for name in ("plan", "narrative", "extract", "published", "sources"):
+    """A data folder like the shipped one (plan, commentary, sources), its store built by `spcb ingest`; the
+    commentary is a copy, since a build writes the period's pinned cut-off beside it."""
+    for name in ("plan", "extract", "published", "sources"):
         (target / name).symlink_to(DATA / name)
+    shutil.copytree(DATA / "narrative", target / "narrative")  # a build pins its cut-off there
     store.ingest([target / name for name in ("extract", "published", "sources")], target)
     return target
 

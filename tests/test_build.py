@@ -142,8 +142,9 @@ def test_nbval_reproduces_every_executed_notebook(built_book):
 def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA / "extract", data / "extract")
-    for name in ("plan", "narrative", "published", "sources"):
+    for name in ("plan", "published", "sources"):
         (data / name).symlink_to(DATA / name)
+    shutil.copytree(DATA / "narrative", data / "narrative")
     extract = data / "extract" / "recorded-crime.csv.gz"
     with gzip.open(extract, "rt", encoding="utf-8") as handle:
         kept = [line for line in handle if ",hate_crime," not in line]

@@ -8,7 +8,7 @@ from conftest import DATA
 
 from spcb.analysis import compare
 from spcb.analysis.arithmetic import rounded
-from spcb.ingest.contract import InputError
+from spcb.analysis.coverage import Unavailable
 from spcb.plan.schema import load_dir
 
 RAW = DATA / "sources"
@@ -85,7 +85,7 @@ def test_over_time_has_the_force_and_group_at_every_quarter_end(comparison):
 
 
 def test_missing_population_is_a_clear_error(comparison):
-    with pytest.raises(InputError, match="no mid-year estimate for .* in 2008"):
+    with pytest.raises(Unavailable, match="no ONS mid-year estimate for .* in 2008"):
         comparison.rates(pd.Timestamp("2008-09-30"))
 
 

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from spcb.ingest.contract import InputError
+from spcb.ingest.force import extract_metadata
 from spcb.plan import schema
 from spcb.plan.periods import Month
 
@@ -42,6 +44,20 @@ def test_milestones_carry_their_measure_and_target(shipped):
     assert shipped.item("lowest-crime-levels").milestone_table
 
 
+def test_milestones_state_their_direction_and_titles_agree(shipped):
+    milestones = {b.measure.id: (b.direction, b.target) for i in shipped.items for b in i.measures
+                  if b.role == "milestone"}
+    assert milestones == {
+        "public_place_violence_injury": ("reduce", Fraction(-5, 100)),
+        "burglary_dwelling": ("reduce", Fraction(-2, 100)),
+        "robbery": ("reduce", Fraction(-5, 100)),
+    }
+    assert all(b.direction is None for i in shipped.items for b in i.measures if b.role != "milestone")
+    assert shipped.item("reduce-public-place-violence").title == "Reduce public place violence by 5 per cent"
+    assert "burglary (reduce by 2 per cent), robbery (reduce by 5 per cent)" in shipped.item(
+        "reduce-property-crime").title
+
+
 def test_frequencies_leads_and_markers(shipped):
     assert shipped.item("stop-and-search-action-plan").lead_line == "Lead: ACC Operations – Quarterly"
     assert shipped.item("crime-data-integrity").lead_line == "Lead: not named in the plan – No set frequency"
@@ -70,6 +86,149 @@ def broken(tmp_path, old, new):
 
 def line_of(path, needle):
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def refusal(path, error=schema.PlanError, read=schema.load):
+    with pytest.raises(error) as caught:
+        read(path)
+    text = str(caught.value)
+    assert "\n" not in text
+    return text
+
+
+def at(path, line_needle, column_needle=None):
+    """'file:line:column' of `column_needle` (or the line's first non-blank) on the line holding `line_needle`."""
+    line = line_of(path, line_needle)
+    text = path.read_text().splitlines()[line - 1]
+    column = text.index(column_needle) if column_needle else len(text) - len(text.lstrip())
+    return f"{path}:{line}:{column + 1}"
+
+
+PPV = "{measure: public_place_violence_injury, role: milestone, direction: reduce, target: -5%}"
+ROBBERY = "{measure: robbery, role: milestone, direction: reduce, target: -5%}"
+BURGLARY = "{measure: burglary_dwelling, role: milestone, direction: reduce, target: -2%}"
+PPV_TITLE = "title: Reduce public place violence by 5 per cent"
+PROPERTY_TITLE = "burglary (reduce by 2 per cent), robbery (reduce by 5 per cent)"
+RANGE = ("expected a change of more than -100% and at most +100% (a fall of 100% would leave nothing, "
+         "and a rise of more than 100% is taken for a typo)")
+
+
+@pytest.mark.parametrize("old, new, line, column, message", [
+    (ROBBERY, ROBBERY.replace("-5%", "3%"), "measure: robbery", "3%}",
+     "item 'reduce-property-crime': measure 'robbery': field 'target': found '3%', but the direction is reduce; "
+     "expected a negative change such as -3%"),
+    (ROBBERY, ROBBERY.replace("-5%", "0%"), "measure: robbery", "0%}",
+     "item 'reduce-property-crime': measure 'robbery': field 'target': found '0%', but the direction is reduce; "
+     "expected a negative change"),
+    (PPV, PPV.replace("-5%", "-1000%"), "measure: public_place_violence", "-1000%",
+     f"item 'reduce-public-place-violence': measure 'public_place_violence_injury': field 'target': "
+     f"found '-1000%'; {RANGE}"),
+    (PPV, PPV.replace("-5%", "-100%"), "measure: public_place_violence", "-100%",
+     f"item 'reduce-public-place-violence': measure 'public_place_violence_injury': field 'target': "
+     f"found '-100%'; {RANGE}"),
+    (ROBBERY, ROBBERY.replace("-5%", "+150%"), "measure: robbery", "+150%",
+     f"item 'reduce-property-crime': measure 'robbery': field 'target': found '+150%'; {RANGE}"),
+    (BURGLARY, BURGLARY.replace("reduce", "increase"), "measure: burglary_dwelling", "increase",
+     "item 'reduce-property-crime': measure 'burglary_dwelling': field 'direction': found 'increase', "
+     "but measure 'burglary_dwelling' is better lower; expected 'reduce'"),
+    (BURGLARY, BURGLARY.replace("reduce", "down"), "measure: burglary_dwelling", "down",
+     "item 'reduce-property-crime': measure 'burglary_dwelling': field 'direction': "
+     "expected one of reduce, increase; found 'down'"),
+    (BURGLARY, BURGLARY.replace("direction: reduce, ", ""), "measure: burglary_dwelling", "{",
+     "item 'reduce-property-crime': measure 'burglary_dwelling': missing field 'direction'; "
+     "a milestone needs a target and a direction (reduce or increase)"),
+    ("{measure: vehicle_crime, role: indicator}", "{measure: vehicle_crime, role: indicator, direction: reduce}",
+     "measure: vehicle_crime", "reduce",
+     "item 'reduce-property-crime': measure 'vehicle_crime': field 'direction': "
+     "found a direction on role 'indicator'; only a milestone has one"),
+    ("{measure: hate_crime, role: indicator}", "{measure: hate_crime, role: milestone, direction: reduce, target: -5%}",
+     "measure: hate_crime, role", "milestone",
+     "item 'vulnerable-victims-reporting': measure 'hate_crime': field 'role': found a milestone on measure "
+     "'hate_crime', which is better neutral; expected a measure that is better lower or higher"),
+    (BURGLARY, BURGLARY.replace("-2%", "-3%"), PROPERTY_TITLE, "Reduce",
+     "item 'reduce-property-crime': field 'title': found '2 per cent', but the item's targets are "
+     "burglary_dwelling -3%, robbery -5%; expected the size of one of them, or a placeholder such as "
+     "{target:<measure id>}"),
+    (PPV_TITLE, "title: Reduce public place violence by 4.5%", "Reduce public place", "Reduce",
+     "item 'reduce-public-place-violence': field 'title': found '4.5%', but the item's targets are "
+     "public_place_violence_injury -5%; expected the size of one of them, or a placeholder such as "
+     "{target:<measure id>}"),
+    (PROPERTY_TITLE, "burglary (reduce by {target}), robbery (reduce by 5 per cent)", "Reduce property", "Reduce",
+     "item 'reduce-property-crime': field 'title': found {target}, but the item has 2 milestones; "
+     "expected one of {target:burglary_dwelling}, {target:robbery}"),
+    (PROPERTY_TITLE, "burglary (reduce by {target:vehicle_crime}), robbery (reduce by 5 per cent)",
+     "Reduce property", "Reduce",
+     "item 'reduce-property-crime': field 'title': found {target:vehicle_crime}, but 'vehicle_crime' is not "
+     "a milestone measure of the item; expected one of {target:burglary_dwelling}, {target:robbery}"),
+    ("title: Strive to have our lowest ever crime levels", "title: Strive to cut crime by {target}",
+     "Strive to cut", "Strive",
+     "item 'lowest-crime-levels': field 'title': found {target}, but the item has no milestone; "
+     "expected a title without a placeholder"),
+])
+def test_a_target_must_mean_what_it_says(tmp_path, old, new, line, column, message):
+    path = broken(tmp_path, old, new)
+    assert refusal(path) == f"{at(path, line, column)}: {message}"
+
+
+def test_a_title_may_name_its_target_by_placeholder(tmp_path):
+    path = broken(tmp_path, PPV_TITLE, "title: Reduce public place violence by {target}")
+    text = path.read_text().replace(PROPERTY_TITLE, "burglary (reduce by {target:burglary_dwelling}), "
+                                                    "robbery (reduce by {target:robbery})")
+    path.write_text(text)
+    loaded = schema.load(path)
+    assert loaded.item("reduce-public-place-violence").title == "Reduce public place violence by 5 per cent"
+    assert PROPERTY_TITLE in loaded.item("reduce-property-crime").title
+
+
+def test_an_increase_milestone_needs_a_better_higher_measure_and_a_positive_target(tmp_path):
+    path = broken(tmp_path, "{measure: satisfaction_crime, role: indicator}",
+                  "{measure: satisfaction_crime, role: milestone, direction: increase, target: 3%}")
+    path.write_text(path.read_text().replace("milestone_table: [", "milestone_table: [satisfaction_crime, "))
+    binding = schema.load(path).item("crime-satisfaction").measures[0]
+    assert (binding.direction, binding.target) == ("increase", Fraction(3, 100))
+    path.write_text(path.read_text().replace("direction: increase, target: 3%", "direction: increase, target: -3%"))
+    assert refusal(path) == (f"{at(path, 'measure: satisfaction_crime', '-3%')}: item 'crime-satisfaction': "
+                             "measure 'satisfaction_crime': field 'target': found '-3%', but the direction is "
+                             "increase; expected a positive change such as +3%")
+    path.write_text(path.read_text().replace("target: -3%", "target: +101%"))
+    assert refusal(path) == (f"{at(path, 'measure: satisfaction_crime', '+101%')}: item 'crime-satisfaction': "
+                             f"measure 'satisfaction_crime': field 'target': found '+101%'; {RANGE}")
+
+
+def test_a_key_given_twice_is_refused_at_the_second(tmp_path):
+    path = broken(tmp_path, "  hate_crime: {", "  robbery: {label: Robbery, series: hate_crime, unit: offences, "
+                                               "better: lower}\n  hate_crime: {")
+    first = line_of(path, "  robbery: {label: Robbery, series: robbery")
+    assert refusal(path) == (f"{path}:{line_of(path, 'series: hate_crime, unit: offences, better: lower}')}:3: "
+                             f"measures: key 'robbery' is given twice (first at line {first}); expected each key once")
+    path = broken(tmp_path, "      - id: perceptions-of-safety\n", "      - id: perceptions-of-safety\n"
+                                                                    "        title: Feel safe\n")
+    first = line_of(path, "title: Improve perceptions of safety")
+    assert refusal(path) == (f"{path}:{first}:9: objectives: entry 1: items: entry 2: key 'title' is given twice "
+                             f"(first at line {line_of(path, 'title: Feel safe')}); expected each key once")
+
+
+def test_a_key_given_twice_in_extract_yml_is_refused(tmp_path):
+    (tmp_path / "extract.yml").write_text("title: Force extract\ndemonstration: false\ntitle: Another\n")
+    message = refusal(tmp_path / "extract.csv", InputError, extract_metadata)
+    assert message == (f"{tmp_path / 'extract.yml'}:3:1: the extract description file: key 'title' is given twice "
+                       "(first at line 1); expected each key once")
+
+
+def test_a_plan_that_is_not_utf8_or_has_control_characters_is_one_line(tmp_path):
+    path = broken(tmp_path, PPV_TITLE, PPV_TITLE)
+    path.write_bytes(path.read_bytes().replace(b"by 5 per cent", b"by \xa35 per cent"))
+    line = line_of_bytes(path, b"\xa3")
+    column = path.read_bytes().splitlines()[line - 1].index(b"\xa3") + 1
+    assert refusal(path) == (f"{path}:{line}:{column}: the plan file: found the byte 0xa3, which is not UTF-8 text; "
+                             "save the file as UTF-8")
+    path = broken(tmp_path, PPV_TITLE, PPV_TITLE.replace("by 5", "by\x075"))
+    assert refusal(path) == (f"{at(path, 'public place violence by', chr(7))}: not valid YAML: "
+                             "found the control character #x0007; expected printable text")
+
+
+def line_of_bytes(path, needle):
+    return next(i for i, line in enumerate(path.read_bytes().splitlines(), 1) if needle in line)
 
 
 @pytest.mark.parametrize("old, new, message", [
@@ -107,7 +266,7 @@ def test_error_points_at_the_offending_line(tmp_path):
 
 
 def test_milestone_without_target_is_refused(tmp_path):
-    path = broken(tmp_path, "{measure: robbery, role: milestone, target: -5%}", "{measure: robbery, role: milestone}")
+    path = broken(tmp_path, ROBBERY, "{measure: robbery, role: milestone, direction: reduce}")
     with pytest.raises(schema.PlanError, match="a milestone needs a target"):
         schema.load(path)
 
@@ -138,7 +297,7 @@ def test_adding_a_milestone_needs_only_yaml(tmp_path):
         lead: ACC Local Policing
         frequency: monthly
         measures:
-          - {measure: vehicle_crime, role: milestone, target: -3%}
+          - {measure: vehicle_crime, role: milestone, direction: reduce, target: -3%}
       - id: high-demand-locations
 """)
     text = path.read_text().replace("robbery, total_recorded_crime", "robbery, vehicle_crime, total_recorded_crime")

@@ -11,9 +11,9 @@ from datetime import date
 
 import pandas as pd
 
-from ..ingest.contract import InputError
 from ..plan.periods import FinancialYear
 from .arithmetic import percent_change, rounded
+from .coverage import Unavailable
 
 # The main offence types of the breakdown, from the ONS offence names (which changed over time).
 MAIN_TYPES = {
@@ -60,7 +60,7 @@ class ForceComparison:
            group_name: str) -> ForceComparison:
         """The comparison from the `rolling_year_crime` and `population` tables."""
         if crime.empty or population.empty:
-            raise InputError("rolling_year_crime, population: the comparison needs the ONS rolling-year crime and "
+            raise Unavailable("the comparison needs the ONS rolling-year crime and "
                              "mid-year population tables; run `spcb ingest data/sources` first")
         crime = crime[crime["force"].isin((force, *group)) & crime["offence"].isin(MAIN_TYPES)]
         population = population[population["area_type"] == "police force area"].rename(columns={"area": "force"})
@@ -70,7 +70,7 @@ class ForceComparison:
     def latest_quarter_end(self, as_of: date) -> pd.Timestamp:
         ends = self.crime.loc[self.crime["period_end"] <= pd.Timestamp(as_of), "period_end"]
         if ends.empty:
-            raise InputError(f"rolling_year_crime: no 12-month total ends on or before {as_of.isoformat()}")
+            raise Unavailable(f"no ONS 12-month total ends on or before {as_of.isoformat()}")
         return ends.max()
 
     def _totals(self, period_end: pd.Timestamp, by_type: bool) -> pd.DataFrame:
@@ -81,7 +81,7 @@ class ForceComparison:
         people = self.population[self.population["year"] == period_end.year]
         missing = set((self.force, *self.group)) - set(people["force"])
         if missing:
-            raise InputError(f"population: no mid-year estimate for {', '.join(sorted(missing))} in "
+            raise Unavailable(f"no ONS mid-year estimate for {', '.join(sorted(missing))} in "
                              f"{period_end.year}, the year the 12 months to {period_end.date()} end")
         return totals.merge(people[["force", "population"]], on="force")
 

@@ -1,13 +1,15 @@
 """Measures computed from the extract: year-to-date totals, monthly series, and a measure's SPC chart.
 
 Year to date is the sum of daily counts from 1 April to the as-of date, against the same window a year
-earlier. Monthly series hold complete months only, up to the window's last complete month, and start no
-earlier than the extract. The SPC analysis is rebased at the months the plan names.
+earlier. Monthly series hold complete months only (every day covered, see `coverage`), up to the window's
+last complete month; a month the data does not fully cover is left out, never counted as low. The SPC
+analysis is rebased at the months the plan names.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
@@ -15,6 +17,7 @@ from ..ingest.contract import InputError
 from ..plan.model import Measure
 from ..plan.periods import FinancialYear, Month, Window
 from . import spc
+from .coverage import Coverage
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class Extract:
     @property
     def last_date(self) -> date:
         return self.counts["date"].max().date()
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        return Coverage(self.counts)
 
     @property
     def series(self) -> set[str]:
@@ -75,7 +82,7 @@ def monthly(extract: Extract, series: str, window: Window, years: int = 3) -> pd
     last = window.last_complete_month
     first_year = FinancialYear(window.financial_year.start_year - years + 1)
     months = [m for fy in range(first_year.start_year, window.financial_year.start_year + 1)
-              for m in FinancialYear(fy).months() if m <= last and m.first_day >= extract.first_date]
+              for m in FinancialYear(fy).months() if m <= last and extract.coverage.complete(series, m)]
     rows = extract.counts[extract.counts["series"] == series]
     by_month = rows.groupby(rows["date"].dt.to_period("M"))["count"].sum()
     return pd.DataFrame({

@@ -4,7 +4,8 @@ Ethnicity comes from the self-defined field where the record has one, mapped fro
 to the five census groups (White, Black, Asian, Mixed, Other, with Chinese in Other as in the police-defined
 census groups); otherwise from the officer-defined field. Records with neither are counted and left out of
 the rates. The rate for a group is searches per 1,000 people of that group in the 2011 Census; the ratio
-is that rate over the rate for White people.
+is that rate over the rate for White people. A month with no record for the force is not covered: windows
+that touch one are not compared.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..ingest.contract import InputError
+from .coverage import Unavailable, month_spans, months_between
 
 GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 SELF_DEFINED_PREFIX = {
@@ -67,8 +68,8 @@ class SearchSummary:
         return self.positive / self.searches * 100 if self.searches else 0.0
 
     def rates(self, census: dict[str, int]) -> dict[str, float]:
-        """Searches per 1,000 residents of each group."""
-        return {g: self.by_group.get(g, 0) / census[g] * 1000 for g in GROUPS}
+        """Searches per 1,000 residents of each group (not a number for a group with no residents)."""
+        return {g: self.by_group.get(g, 0) / census[g] * 1000 if census[g] else float("nan") for g in GROUPS}
 
     def ratios(self, census: dict[str, int]) -> dict[str, float]:
         """Each group's rate over the rate for White people."""
@@ -91,10 +92,21 @@ def census(table: pd.DataFrame, force: str) -> dict[str, int]:
     """2011 Census residents of the force area in the five groups, from the `census_ethnicity` table."""
     rows = table[(table["area"] == force) & (table["classification"] == "police-defined")]
     if rows.empty:
-        raise InputError(f"census_ethnicity: no police-defined 2011 Census groups for {force}; ingest "
-                         "resistancelab_police-defined-demographics.csv")
+        raise Unavailable(f"the store has no police-defined 2011 Census groups for {force}; ingest "
+                          "resistancelab_police-defined-demographics.csv")
     people = dict(zip(rows["ethnic_group"], rows["population"]))
     return {g: int(sum(people.get(name, 0) for name in names)) for g, names in CENSUS_GROUPS.items()}
+
+
+def require(table: pd.DataFrame, force: str, windows: list[tuple[date, date]]) -> None:
+    """Every month the windows touch must hold the force's records: a month without one is not covered."""
+    have = sorted(set(table.loc[table["force"] == force, "month"]))
+    needed = {str(m) for start, end in windows for m in months_between(start, end)}
+    missing = sorted(needed - set(have))
+    if missing:
+        held = f"cover {month_spans(have)}" if have else "hold nothing"
+        raise Unavailable(f"the stop and search records for {force} {held}; comparing this year with last also "
+                          f"needs {month_spans(missing)}")
 
 
 def records(table: pd.DataFrame, force: str, start: date, end: date) -> pd.DataFrame:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..ingest.contract import InputError
 from ..plan.periods import Month
+from .coverage import Unavailable, month_spans
 
 Z95 = 1.959963984540054
 
@@ -91,7 +91,7 @@ def rows(table: pd.DataFrame, measure: str, last: Month) -> pd.DataFrame:
     """The results of one measure up to `last`, in month order, from the `survey` table."""
     table = table[(table["measure"] == measure) & (table["month"] <= str(last))].sort_values("month")
     if table.empty:
-        raise InputError(f"survey: no results for {measure!r} up to {last}; ingest the force's survey extract")
+        raise Unavailable(f"the survey results have nothing for {measure!r} up to {last.name}")
     return table
 
 
@@ -99,7 +99,7 @@ def by_wave(survey: pd.DataFrame, measure: str, last: Month) -> SurveyComparison
     """The latest wave up to `last` against the wave before it."""
     table = rows(survey, measure, last)
     if len(table) < 2:
-        raise InputError(f"survey: {measure!r} needs two waves up to {last} to compare")
+        raise Unavailable(f"comparing {measure!r} needs two survey waves up to {last.name}; there is one")
     latest, previous = table.iloc[-1], table.iloc[-2]
     return SurveyComparison(Estimate(f"the {_month(latest['month'])} wave", int(latest["positive"]),
                                      int(latest["respondents"])),
@@ -116,13 +116,13 @@ def rolling_year(survey: pd.DataFrame, measure: str, last: Month) -> SurveyCompa
         wanted = [str(end.shift(-i)) for i in range(12)]
         missing = [m for m in wanted if m not in months.index]
         if missing:
-            raise InputError(f"survey: {measure!r} has no results for {', '.join(missing)}, needed for the 12 "
-                             f"months to {end}")
+            raise Unavailable(f"the survey results for {measure!r} have nothing for {month_spans(missing)}, "
+                              f"needed for the 12 months to {end.name}")
         part = months.loc[wanted]
         return Estimate(label, int(part["positive"].sum()), int(part["respondents"].sum()))
 
     return SurveyComparison(pooled(last, f"the 12 months to {last.name}"),
-                      pooled(last.shift(-12), f"the 12 months to {last.shift(-12).name}"))
+                            pooled(last.shift(-12), f"the 12 months to {last.shift(-12).name}"))
 
 
 def monthly_percent(survey: pd.DataFrame, measure: str, last: Month) -> pd.DataFrame:

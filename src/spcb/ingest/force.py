@@ -3,10 +3,12 @@ the crime data integrity audit, each described by an `extract.yml` beside it or 
 
 The extract holds one row per date, area and series. A part (positive answers, correct records) can never
 exceed its whole. `extract.yml` gives the title named under every table, whether the data is a
-demonstration, and a note.
+demonstration, a note, and optionally the day it was published: no row may be dated after that day, nor
+after the day of the ingest.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -67,11 +69,18 @@ def extract_metadata(path: Path) -> dict:
         return {}
     reader = Reader(sidecar, InputError)
     node = compose(sidecar, InputError, "extract description")
-    fields = reader.mapping(node, "extract.yml", (), ("title", "demonstration", "note"))
+    fields = reader.mapping(node, "extract.yml", (), ("title", "demonstration", "note", "published"))
     meta = {name: reader.text(value, f"extract.yml: field {name!r}") for name, value in fields.items()
-            if name != "demonstration"}
+            if name in ("title", "note")}
     if "demonstration" in fields:
         meta["demonstration"] = reader.boolean(fields["demonstration"], "extract.yml: field 'demonstration'")
+    if "published" in fields:
+        text = reader.text(fields["published"], "extract.yml: field 'published'")
+        try:
+            meta["published"] = date.fromisoformat(text)
+        except ValueError:
+            raise reader.fail(fields["published"], "extract.yml: field 'published'",
+                              f"expected a date written YYYY-MM-DD; found {text!r}") from None
     return meta
 
 

@@ -27,8 +27,12 @@ POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longi
 
 
 def _check_month(source: Source, months: pd.Series, column: str) -> None:
-    """data.police.uk files are named for their month; every row must fall in it."""
+    """data.police.uk files are named for their month, which cannot be after the last date a row may carry;
+    every row must fall in it."""
     named = re.match(r"^(\d{4}-\d{2})", source.path.name).group(1)
+    if source.latest and named > source.latest[0].isoformat()[:7]:
+        raise InputError(f"{source.path}:1:1: the file name says {named}; expected a month no later than "
+                         f"{source.latest[0].isoformat()[:7]} ({source.latest[1]})")
     wrong = months != named
     if wrong.any():
         index = int(wrong.to_numpy().nonzero()[0][0])

@@ -59,8 +59,10 @@ def read_as(fmt: Format, path: Path, context: Context) -> Parsed:
     if frame.empty:
         raise InputError(f"{path}:2:1: the file has a header but no rows")
     frame.columns = header
-    parsed = fmt.read(Source(path, header, frame), context)
     meta = force.extract_metadata(path)
+    latest = min([(context.today, "the day of this ingest"),
+                  *([(meta["published"], "the publication date in extract.yml")] if "published" in meta else [])])
+    parsed = fmt.read(Source(path, header, frame, latest), context)
     parsed.title = str(meta.get("title", fmt.description))
     parsed.demonstration = bool(meta.get("demonstration", False))
     return parsed

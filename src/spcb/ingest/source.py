@@ -11,6 +11,7 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +36,9 @@ class Parsed:
 class Source:
     """A CSV file read as text, with the means to point at any of its cells."""
 
-    def __init__(self, path: Path, header: list[str], frame: pd.DataFrame):
+    def __init__(self, path: Path, header: list[str], frame: pd.DataFrame, latest: tuple[date, str] | None = None):
         self.path, self.header, self.frame = path, header, frame
+        self.latest = latest  # the last date a row may carry, and why (the run date, or the file's publication)
 
     def where(self, index: int | None, column: str | None) -> str:
         if index is None:
@@ -72,6 +74,12 @@ class Source:
         if parsed.isna().any():
             index = int(parsed.isna().to_numpy().nonzero()[0][0])
             raise self.fail(index, name, self.frame[name].iloc[index], expected)
+        if self.latest:
+            last, why = self.latest
+            late = (parsed.dt.tz_localize(None) if utc else parsed) >= pd.Timestamp(last) + pd.Timedelta(days=1)
+            if late.any():
+                index = int(late.to_numpy().nonzero()[0][0])
+                raise self.fail(index, name, self.frame[name].iloc[index], f"a date no later than {last} ({why})")
         return parsed
 
     def forces(self, name: str, allow_empty: bool = False) -> pd.Series:
@@ -104,10 +112,12 @@ class Format:
 
 
 class Context:
-    """What an importer may look up: the store's reference tables as they stand in this ingest."""
+    """What an importer may look up: the store's reference tables as they stand in this ingest, and the
+    day of the ingest (no row may be dated after it)."""
 
-    def __init__(self, lookup: Callable[[str], pd.DataFrame]):
+    def __init__(self, lookup: Callable[[str], pd.DataFrame], today: date | None = None):
         self.lookup = lookup
+        self.today = today or date.today()
 
 
 def opener(path: Path):

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -97,11 +98,11 @@ class Store:
     def log(self) -> list[dict]:
         return json.loads((self.root / LOG).read_text(encoding="utf-8")) if self.exists() else []
 
-    def table(self, name: str) -> pd.DataFrame:
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """A canonical table (only `columns`, where given); empty, with its columns, before any ingest."""
         path = self.root / f"{name}.parquet"
-        if path.exists():
-            return pd.read_parquet(path)
-        return empty(TABLES[name])
+        frame = pd.read_parquet(path, columns=columns) if path.exists() else empty(TABLES[name])
+        return frame if columns is None else frame[columns]
 
     def titles(self, name: str) -> str:
         """The titles of the files table `name` came from, each once, for a 'Source:' line."""
@@ -110,12 +111,6 @@ class Store:
     def sources(self, name: str) -> list[dict]:
         """Log entries of the files whose rows are in table `name` now."""
         return sources(self.log(), self.table(name), name)
-
-    def date_range(self, name: str, column: str = "date") -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        """The first and last value of a date column, reading that column alone; None for an empty table."""
-        path = self.root / f"{name}.parquet"
-        dates = pd.read_parquet(path, columns=[column])[column] if path.exists() else pd.Series(dtype=object)
-        return None if dates.empty else (dates.min(), dates.max())
 
 
 def sources(log: list[dict], frame: pd.DataFrame, name: str) -> list[dict]:
@@ -158,7 +153,7 @@ def _period(table: Table, frame: pd.DataFrame) -> tuple[str, str]:
     return ordered[0], ordered[-1]
 
 
-def ingest(paths: list[str | Path], data_dir: str | Path) -> list[FileResult]:
+def ingest(paths: list[str | Path], data_dir: str | Path, today: date | None = None) -> list[FileResult]:
     """Ingest files into the store of `data_dir`, all or nothing."""
     store = Store(data_dir)
     log = store.log()
@@ -174,7 +169,7 @@ def ingest(paths: list[str | Path], data_dir: str | Path) -> list[FileResult]:
         rows = current("lookup")
         return rows[rows["lookup"] == kind]
 
-    context = Context(lookup)
+    context = Context(lookup, today)
     results, pending = [], []
     for path in expand(paths):
         digest = sha256(path)

@@ -1,7 +1,8 @@
 """A YAML reader whose every error names the file, line and column: shared by the plan and `extract.yml`.
 
 Files are composed into a node tree (not loaded into plain values), so a field that breaks its rule can be
-pointed at where it stands. Each error is one line: `file:line:column: where: what was wrong`.
+pointed at where it stands. Each error is one line: `file:line:column: where: what was wrong`. A file is UTF-8
+text, and no mapping anywhere in it gives a key twice (a YAML loader would silently keep the second).
 """
 from __future__ import annotations
 
@@ -13,20 +14,52 @@ import yaml
 def compose(path: Path, error: type[Exception], what: str) -> yaml.Node:
     """The node tree of a YAML file; `error` is raised, naming `what` the file is, when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except OSError as exc:
         raise error(f"{path}: cannot read the {what}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        raise error(f"{path}:1:1: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8")) + 1
+        raise error(f"{path}:{line}:{column}: the {what} file: found the byte 0x{data[exc.start]:02x}, "
+                    "which is not UTF-8 text; save the file as UTF-8") from None
     try:
         node = yaml.compose(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        raise error(f"{path}:{line}:{column}: not valid YAML: found the control character #x{exc.character:04x}; "
+                    "expected printable text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise error(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if node is None:
         raise error(f"{path}:1:1: the {what} file is empty")
+    _refuse_repeated_keys(node, (), Reader(path, error), f"the {what} file", set())
     return node
+
+
+def _refuse_repeated_keys(node: yaml.Node, keys: tuple[str, ...], reader: Reader, top: str, visited: set[int]
+                          ) -> None:
+    """Fail at the first key, in the file's order, that its mapping already has; an alias is walked once.
+    `keys` lead from the top of the file to `node`."""
+    if id(node) in visited:
+        return
+    visited.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for index, entry in enumerate(node.value, start=1):
+            _refuse_repeated_keys(entry, (*keys, f"entry {index}"), reader, top, visited)
+    elif isinstance(node, yaml.MappingNode):
+        first_lines: dict[str, int] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if name in first_lines:
+                raise reader.fail(key, ": ".join(keys) or top, f"key {name!r} is given twice "
+                                  f"(first at line {first_lines[name]}); expected each key once")
+            if name is not None:
+                first_lines[name] = key.start_mark.line + 1
+            _refuse_repeated_keys(value, (*keys, "(a complex key)" if name is None else name), reader, top, visited)
 
 
 class Reader:
@@ -42,7 +75,7 @@ class Reader:
 
     def mapping(self, node: yaml.Node, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
                 ) -> dict[str, yaml.Node]:
-        """The fields of a mapping: every required one present, no unknown or repeated one."""
+        """The fields of a mapping: every required one present, no unknown one (`compose` refused repeats)."""
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, where, f"expected a mapping with fields {', '.join(required or optional)}")
         fields: dict[str, yaml.Node] = {}
@@ -51,8 +84,6 @@ class Reader:
             if name not in required + optional:
                 allowed = ", ".join(required + optional)
                 raise self.fail(key, where, f"unknown field {name!r}; expected one of {allowed}")
-            if name in fields:
-                raise self.fail(key, where, f"field {name!r} is given twice")
             fields[name] = value
         for name in required:
             if name not in fields:

@@ -1,9 +1,10 @@
 """The Police and Crime Plan as data: objectives, items, leads, frequencies, targets and measures.
 
 An item is a milestone (judged on a measure against a target) or a deliverable. Each measure is a count from
-the extract or a survey result. An item is due for an update in the months its frequency names (monthly:
-every month of the plan year; quarterly and 6-monthly: the plan's reporting months). Counts of a sensitive
-measure below the plan's threshold are not published.
+the extract or a survey result. A milestone's direction is the way its measure is better: reduce where lower
+is better, increase where higher is; a measure that is better neither way is no milestone. An item is due for
+an update in the months its frequency names (monthly: every month of the plan year; quarterly and 6-monthly:
+the plan's reporting months). Counts of a sensitive measure below the plan's threshold are not published.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ MARKERS = ("not-required", "deferred", "see", "elsewhere")
 PANELS = ("stop-and-search", "audit")
 BASES = ("wave", "rolling-12-months")
 DIRECTIONS = ("lower", "higher", "neutral")
+MILESTONE_DIRECTIONS = {"lower": "reduce", "higher": "increase"}  # by the measure's `better`
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,13 @@ class Measure:
 
 @dataclass(frozen=True)
 class Binding:
-    """A measure as one item uses it: the milestone it is judged on, a deliverable, or an indicator."""
+    """A measure as one item uses it: the milestone it is judged on, a deliverable, or an indicator. Only a
+    milestone has a target (a change on last year, -2% as -1/50) and a direction (reduce or increase)."""
 
     measure: Measure
     role: str
     target: Fraction | None = None
+    direction: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,17 @@
 
 A typo is reported with the file, line and column, the item and the field, rather than surfacing later as
 a wrong page. Ids are lower-case letters, digits, '-' and '_', each used once. A target is a percentage
-change such as -2%; a milestone needs one and only a milestone has one. Every measure bound as a milestone
-or deliverable appears once in the milestone table. The file's header comment documents every field.
+change such as -2%, more than -100% and at most +100%. A milestone, and only a milestone, has a target and
+a direction, reduce or increase: the way its measure is better (a neutral measure is no milestone) and the
+sign of its target. In an item with milestones, every "N per cent" or "N%" in the title is the size of one of
+their targets; a title may write `{target}` (the item's only milestone) or `{target:<measure id>}` instead,
+which becomes the target as the plan paper writes it, "5 per cent". Every measure bound as a milestone or
+deliverable appears once in the milestone table. The file's header comment documents every field.
 """
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from .model import (
     FREQUENCIES,
     KINDS,
     MARKERS,
+    MILESTONE_DIRECTIONS,
     PANELS,
     ROLES,
     Binding,
@@ -36,6 +42,22 @@ from .periods import Month, PeriodError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TARGET = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
+_PER_CENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b)", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{target(?::([^{}]*))?\}")
+
+
+def _decimal(value: Fraction) -> str:
+    return format((Decimal(value.numerator) / value.denominator).normalize(), "f")
+
+
+def _percent(target: Fraction) -> str:
+    """A target as the plan file writes it: '-5%', '+3%'."""
+    return f"{'+' if target > 0 else ''}{_decimal(target * 100)}%"
+
+
+def _per_cent(target: Fraction) -> str:
+    """A target's size as the plan paper writes it: '5 per cent'."""
+    return f"{_decimal(abs(target) * 100)} per cent"
 
 
 class PlanError(ValueError):
@@ -217,7 +239,7 @@ class _Reader(Reader):
                             "a milestone needs a measure with role milestone and a target")
         return Item(
             id=item_id,
-            title=self.text(fields["title"], f"{where}: field 'title'"),
+            title=self.title(fields["title"], f"{where}: field 'title'", bindings),
             kind=kind,
             lead=self.text(fields["lead"], f"{where}: field 'lead'", nullable=True),
             frequency=self.choice(fields["frequency"], f"{where}: field 'frequency'", FREQUENCIES),
@@ -231,25 +253,81 @@ class _Reader(Reader):
                    if "panels" in fields else (),
         )
 
+    def title(self, node: yaml.Node, where: str, bindings: tuple[Binding, ...]) -> str:
+        """The title with its placeholders filled in; its percentages are the sizes of the item's targets."""
+        milestones = {b.measure.id: b.target for b in bindings if b.role == "milestone"}
+        choices = ", ".join(f"{{target:{m}}}" for m in milestones)
+
+        def filled(match: re.Match) -> str:
+            measure_id = match.group(1)
+            if measure_id is None and len(milestones) == 1:
+                return _per_cent(next(iter(milestones.values())))
+            if measure_id in milestones:
+                return _per_cent(milestones[measure_id])
+            if not milestones:
+                raise self.fail(node, where, f"found {match.group(0)}, but the item has no milestone; "
+                                             "expected a title without a placeholder")
+            reason = (f"the item has {len(milestones)} milestones" if measure_id is None
+                      else f"{measure_id!r} is not a milestone measure of the item")
+            raise self.fail(node, where, f"found {match.group(0)}, but {reason}; expected one of {choices}")
+
+        title = _PLACEHOLDER.sub(filled, self.text(node, where))
+        sizes = {abs(target) * 100 for target in milestones.values()}
+        for match in _PER_CENT.finditer(title) if milestones else ():
+            if Fraction(match.group(1)) not in sizes:
+                targets = ", ".join(f"{m} {_percent(t)}" for m, t in milestones.items())
+                raise self.fail(node, where, f"found {match.group(0)!r}, but the item's targets are {targets}; "
+                                             "expected the size of one of them, or a placeholder such as "
+                                             "{target:<measure id>}")
+        return title
+
     def binding(self, node: yaml.Node, where: str, measures: dict[str, Measure]) -> Binding:
-        fields = self.mapping(node, f"{where}: a measure", ("measure", "role"), ("target",))
+        fields = self.mapping(node, f"{where}: a measure", ("measure", "role"), ("direction", "target"))
         measure_id = self.text(fields["measure"], f"{where}: field 'measure'")
         if measure_id not in measures:
             raise self.fail(fields["measure"], f"{where}: field 'measure'",
                             f"unknown measure {measure_id!r}; expected one of {', '.join(measures)}")
-        role = self.choice(fields["role"], f"{where}: measure {measure_id!r}: field 'role'", ROLES)
-        target = None
-        if "target" in fields:
-            text = self.text(fields["target"], f"{where}: measure {measure_id!r}: field 'target'")
-            match = _TARGET.match(text)
-            if not match:
-                raise self.fail(fields["target"], f"{where}: measure {measure_id!r}: field 'target'",
-                                f"expected a percentage change such as -2%; found {text!r}")
-            target = Fraction(match.group(1)) / 100
-        if (role == "milestone") != (target is not None):
-            raise self.fail(node, f"{where}: measure {measure_id!r}",
-                            "a milestone needs a target, and only a milestone has one")
-        return Binding(measures[measure_id], role, target)
+        measure = measures[measure_id]
+        where = f"{where}: measure {measure_id!r}"
+        role = self.choice(fields["role"], f"{where}: field 'role'", ROLES)
+        if role != "milestone":
+            for name in ("direction", "target"):
+                if name in fields:
+                    raise self.fail(fields[name], f"{where}: field {name!r}",
+                                    f"found a {name} on role {role!r}; only a milestone has one")
+            return Binding(measure, role)
+        if measure.better not in MILESTONE_DIRECTIONS:
+            raise self.fail(fields["role"], f"{where}: field 'role'",
+                            f"found a milestone on measure {measure_id!r}, which is better {measure.better}; "
+                            f"expected a measure that is better {' or '.join(MILESTONE_DIRECTIONS)}")
+        for name in ("direction", "target"):
+            if name not in fields:
+                raise self.fail(node, where, f"missing field {name!r}; a milestone needs a target and a direction "
+                                             f"({' or '.join(MILESTONE_DIRECTIONS.values())})")
+        direction = self.choice(fields["direction"], f"{where}: field 'direction'",
+                                tuple(MILESTONE_DIRECTIONS.values()))
+        if direction != MILESTONE_DIRECTIONS[measure.better]:
+            raise self.fail(fields["direction"], f"{where}: field 'direction'",
+                            f"found {direction!r}, but measure {measure_id!r} is better {measure.better}; "
+                            f"expected {MILESTONE_DIRECTIONS[measure.better]!r}")
+        return Binding(measure, role, self.target(fields["target"], f"{where}: field 'target'", direction), direction)
+
+    def target(self, node: yaml.Node, where: str, direction: str) -> Fraction:
+        text = self.text(node, where)
+        match = _TARGET.match(text)
+        if not match:
+            raise self.fail(node, where, f"expected a percentage change such as -2%; found {text!r}")
+        target = Fraction(match.group(1)) / 100
+        if not -1 < target <= 1:
+            raise self.fail(node, where, f"found {text!r}; expected a change of more than -100% and at most +100% "
+                                         "(a fall of 100% would leave nothing, and a rise of more than 100% is "
+                                         "taken for a typo)")
+        if (target < 0) != (direction == "reduce") or target == 0:
+            sign = "negative" if direction == "reduce" else "positive"
+            example = f" such as {_percent(-target)}" if target else ""
+            raise self.fail(node, where, f"found {text!r}, but the direction is {direction}; "
+                                         f"expected a {sign} change{example}")
+        return target
 
     def status(self, node: yaml.Node, where: str) -> Status:
         fields = self.mapping(node, f"{where}: field 'status'", ("marker",), ("note", "see", "period"))

@@ -3,6 +3,11 @@
 It holds the plan, the year-to-date window, the force's extract, the period's commentary and the store's
 ingest log, read once. Any other store table a page asks for is read the first time it is asked for and
 kept, so no table is read twice in one page. Source lines name the files a table's rows came from.
+
+The window of a period is checked before anything is shown (the pre-flight): its cut-off is the one pinned
+by an earlier build, or an explicit `--as-of`, or else the last day the extract covers for every series the
+plan measures; and every day of this year's and last year's windows must be covered, or the period is
+refused in one line listing everything missing.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.coverage import Coverage
 from ..analysis.measures import Extract
 from ..ingest import store
 from ..ingest.contract import InputError
@@ -46,7 +52,7 @@ class PageContext:
         _require_extract(found, counts.empty)
         extract = Extract(counts, store.titles(log, counts, EXTRACT),
                           any(s["demonstration"] for s in store.sources(log, counts, EXTRACT)))
-        window = resolve(period, as_of, extract.first_date, extract.last_date)
+        window = _checked_window(plan, extract, data_dir, period, as_of)
         return cls(plan, window, extract, narrative.load(data_dir, window.period, plan), log, data_dir,
                    {EXTRACT: counts})
 
@@ -69,11 +75,42 @@ class PageContext:
 
 
 def window(data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> Window:
-    """The window a period's pages will use, from the extract's first and last dates alone."""
+    """The window a period's pages will use, checked against what the extract covers (its counts unread)."""
     found = store.Store(data_dir)
-    span = found.date_range(EXTRACT)
-    _require_extract(found, span is None)
-    return resolve(period, as_of, span[0].date(), span[1].date())
+    days = found.table(EXTRACT, ["date", "area", "series"])
+    _require_extract(found, days.empty)
+    return _checked_window(load_dir(data_dir), Extract(days, "", False), Path(data_dir), period, as_of)
+
+
+def measured_series(plan: Plan) -> list[str]:
+    """The extract's series the plan measures: each must cover every day of a period's windows."""
+    return sorted({b.measure.series for b in (*plan.milestone_table, *(b for i in plan.items for b in i.counted))})
+
+
+def _checked_window(plan: Plan, extract: Extract, data_dir: Path, period: str | Month,
+                    as_of: str | date | None) -> Window:
+    month = period if isinstance(period, Month) else Month.parse(period)
+    series = measured_series(plan)
+    missing = [s for s in series if s not in extract.series]
+    if missing:
+        raise InputError(f"recorded_crime: no rows for the series {', '.join(missing)}, which the plan measures; "
+                         f"the extract has {', '.join(sorted(extract.series))}")
+    coverage = extract.coverage
+    if as_of in (None, ""):
+        pin = narrative.pinned(data_dir, month)
+        as_of = pin.as_of if pin else _last_covered(coverage, series, month)
+    window = resolve(month, as_of, coverage.first, coverage.last)
+    coverage.require(series, [(window.last_year_start, window.last_year_end), (window.start, window.as_of)],
+                     f"period {month} (year to date {window.start.isoformat()} to {window.as_of.isoformat()}, "
+                     f"against {window.last_year_start.isoformat()} to {window.last_year_end.isoformat()})")
+    return window
+
+
+def _last_covered(coverage: Coverage, series: list[str], month: Month) -> date | None:
+    """The default cut-off: the period's last day, or the last day before the first gap this financial year
+    if that is earlier (None, for `resolve`'s own default, where that day is before the period)."""
+    through = coverage.covered_through(series, month.financial_year.start)
+    return min(month.last_day, through) if through and through >= month.first_day else None
 
 
 def _require_extract(found: store.Store, missing: bool) -> None:

@@ -1,19 +1,24 @@
 """Commentary for a period, and what each item must show when it has none.
 
 Analysts write `data/narrative/<period>/<item-id>.md`. An item due this period under its frequency and
-without commentary is marked "Update required"; an item not due says when its next update is.
+without commentary is marked "Update required"; an item not due says when its next update is. Beside the
+commentary, `period.yml` pins the period's cut-off once it has been built, so that a rebuild publishes the
+same figures; a new cut-off needs an explicit `--as-of`, and the cut-offs it replaced are kept.
 """
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from ..ingest.yamlfile import Reader, compose
 from ..plan.model import Item, Plan, Status
 from ..plan.periods import Month
 
 SUMMARY = "executive-summary"
+PERIOD_FILE = "period.yml"
 CARRIED = re.compile(r"^> Carried forward from (.+): update required\.\s*$")
 # Characters that would let commentary carry markup into the page: raw HTML, MyST roles and directives, maths.
 _UNSAFE = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "\\{", "}": "\\}", "$": "\\$"}
@@ -33,7 +38,7 @@ def load(data_dir: str | Path, period: Month, plan: Plan) -> dict[str, str]:
     texts = {}
     path = folder(data_dir, period)
     for file in sorted(path.iterdir()) if path.is_dir() else []:
-        if file.name.startswith("."):
+        if file.name.startswith(".") or file.name == PERIOD_FILE:
             continue
         if file.suffix != ".md":
             raise NarrativeError(f"{file}:1:1: unexpected file; commentary files are named <item-id>.md")
@@ -149,3 +154,50 @@ def state_label(update: Update) -> str:
     if update.state == "carried-forward":
         return "Carried forward: update required"
     return f"Not due; next {update.next_due.name}" if update.next_due else "Not due"
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A built period's cut-off, kept beside its commentary, and the cut-offs it replaced (oldest first)."""
+
+    as_of: date
+    replaced: tuple[date, ...] = ()
+
+
+def pinned(data_dir: str | Path, period: Month) -> Pin | None:
+    """The cut-off recorded for `period` by an earlier build, if any."""
+    path = folder(data_dir, period) / PERIOD_FILE
+    if not path.exists():
+        return None
+    reader = Reader(path, NarrativeError)
+    fields = reader.mapping(compose(path, NarrativeError, "period"), PERIOD_FILE, ("as_of",), ("replaced",))
+    dates = [fields["as_of"]] + (reader.sequence(fields["replaced"], f"{PERIOD_FILE}: field 'replaced'")
+                                  if "replaced" in fields else [])
+    parsed = []
+    for node in dates:
+        try:
+            parsed.append(date.fromisoformat(reader.text(node, PERIOD_FILE)))
+        except ValueError:
+            raise reader.fail(node, PERIOD_FILE, f"expected a date written YYYY-MM-DD; found {node.value!r}") from None
+    if not period.first_day <= parsed[0] <= period.last_day:
+        raise reader.fail(fields["as_of"], f"{PERIOD_FILE}: field 'as_of'", f"expected a date in {period.name}; "
+                          f"found {parsed[0].isoformat()}")
+    return Pin(parsed[0], tuple(parsed[1:]))
+
+
+def pin(data_dir: str | Path, period: Month, as_of: date) -> Pin:
+    """Record `as_of` as the period's cut-off; a different earlier cut-off is kept as replaced."""
+    earlier = pinned(data_dir, period)
+    replaced = () if earlier is None else earlier.replaced + ((earlier.as_of,) if earlier.as_of != as_of else ())
+    result = Pin(as_of, replaced)
+    path = folder(data_dir, period) / PERIOD_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"# The cut-off of the {period.name} report, written by `spcb build`: every rebuild uses it, so the",
+             "# published figures stay as they were. Commit it with the commentary; change it with `--as-of`.",
+             f"as_of: {as_of.isoformat()}"]
+    if replaced:
+        lines.append("replaced: [" + ", ".join(d.isoformat() for d in replaced) + "]  # earlier cut-offs, oldest first")
+    partial = path.with_suffix(".yml.tmp")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.replace(path)
+    return result

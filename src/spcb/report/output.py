@@ -48,5 +48,11 @@ def computed(subject: str, lines: list[str]) -> str:
             + "\n".join(f"- {line}" for line in lines) + "\n:::")
 
 
+def not_available(subject: str, reason: str) -> None:
+    """What an optional panel shows when its source does not cover the period."""
+    markdown(f":::{{admonition}} Not available for this period\n:class: note spcb-not-available\n"
+             f"**{subject}**: {reason}.\n:::")
+
+
 def update_required(text: str) -> str:
     return f":::{{admonition}} Update required\n:class: danger spcb-update-required\n{text}\n:::"

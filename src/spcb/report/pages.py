@@ -15,6 +15,7 @@ from .. import __version__
 from ..analysis import compare, statements
 from ..analysis.arithmetic import rounded
 from ..analysis.compare import ForceComparison
+from ..analysis.coverage import Unavailable
 from ..analysis.milestones import rows_for
 from ..ingest.store import sha256
 from ..plan.model import Item, Objective
@@ -137,10 +138,15 @@ def comparison(ctx: PageContext) -> None:
     if spec is None:
         output.markdown(f"The plan ({ctx.plan.source.name}) sets no comparator group.")
         return
-    data = ForceComparison.of(ctx.table("rolling_year_crime"), ctx.table("population"), spec.force, spec.group,
-                              spec.group_name)
     as_of = ctx.window.as_of
-    end = data.latest_quarter_end(as_of)
+    try:
+        data = ForceComparison.of(ctx.table("rolling_year_crime"), ctx.table("population"), spec.force,
+                                  spec.group, spec.group_name)
+        end = data.latest_quarter_end(as_of)
+        rates, breakdown = data.rates(end), data.breakdown(end)
+    except Unavailable as why:
+        output.not_available("How the force compares", narrative.safe(str(why)))
+        return
     ending = f"{end.day} {end:%B %Y}"
     output.markdown(
         f"*Crimes per 1,000 residents in the 12 months to {ending}, the latest quarter end on or before "
@@ -149,9 +155,9 @@ def comparison(ctx: PageContext) -> None:
         f"The **{spec.group_name.lower()}** ({', '.join(spec.group)}) are a comparator group set in the plan "
         f"({ctx.plan.source.name}); they are not the Home Office's most similar group of forces, and another "
         "group can be set there.")
-    output.table(_rates_frame(data.rates(end)), f"Crimes per 1,000 residents, 12 months to {ending}",
+    output.table(_rates_frame(rates), f"Crimes per 1,000 residents, 12 months to {ending}",
                  "comparison-rates", compare.SOURCE)
-    output.table(_breakdown_frame(data.breakdown(end), spec.force, spec.group_name),
+    output.table(_breakdown_frame(breakdown, spec.force, spec.group_name),
                  f"Crimes per 1,000 residents by main offence type, 12 months to {ending}", "comparison-types",
                  compare.SOURCE)
     quarters = compare.year_to_date_quarters(ctx.table("recorded_crime_quarterly"), spec.force, end)
@@ -213,6 +219,7 @@ def provenance(ctx: PageContext, command: str, commit: str) -> None:
         f"of spcb at the commit shown, run:\n\n```text\n{command}\n```\n\nthen `spcb verify --period "
         f"{ctx.period}` re-executes every notebook and compares each output. Each page's executed notebook "
         "can be downloaded from the download button at the top of that page.")
+    output.markdown(_cut_off(ctx))
     output.table(pd.DataFrame({"Parameter": ["period", "as_of", "spcb version", "spcb commit", "plan file",
                                              "plan SHA-256"],
                                "Value": [str(ctx.period), ctx.window.as_of.isoformat(), __version__, commit,
@@ -230,6 +237,28 @@ def provenance(ctx: PageContext, command: str, commit: str) -> None:
                  f"Commentary for {ctx.period.name}", "provenance-commentary", "the analysts' commentary files")
     output.table(pd.DataFrame({"Package": list(PACKAGES), "Version": [_version(p) for p in PACKAGES]}),
                  "Versions of the main packages", "provenance-packages", "the Python environment of the build")
+
+
+def _cut_off(ctx: PageContext) -> str:
+    """Where the period's cut-off comes from, and any earlier cut-off it replaced."""
+    pin = narrative.pinned(ctx.data_dir, ctx.period)
+    where = f"`narrative/{ctx.period}/{narrative.PERIOD_FILE}`"
+    day = _long(ctx.window.as_of)
+    if pin is None:
+        text = f"The cut-off is {day}. This build pins it in {where}, so that a rebuild publishes the same figures."
+    elif pin.as_of == ctx.window.as_of:
+        text = (f"The cut-off, {day}, was pinned in {where} by an earlier build; a rebuild keeps it unless "
+                "`--as-of` sets another.")
+    else:
+        text = (f"**The cut-off was changed** with `--as-of` from {_long(pin.as_of)}, pinned by an earlier build, "
+                f"to {day}; {where} records the change.")
+    if pin and pin.as_of == ctx.window.as_of and pin.replaced:
+        text += " Earlier cut-offs it replaced: " + ", ".join(_long(d) for d in pin.replaced) + "."
+    return text
+
+
+def _long(day) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _version(package: str) -> str:

@@ -5,10 +5,14 @@ Each panel is a function of the page's context and displays through `output`; pa
 """
 from __future__ import annotations
 
+import functools
+import math
+
 import pandas as pd
 
 from ..analysis import statements, stopsearch, surveys
 from ..analysis.arithmetic import rounded
+from ..analysis.coverage import Unavailable
 from ..analysis.measures import SpcChart, monthly, year_to_date
 from ..analysis.milestones import rows_for
 from ..plan.model import FREQUENCY_LABELS, Item, Measure
@@ -101,6 +105,20 @@ def measure(ctx: PageContext, measure: Measure) -> None:
     output.markdown(output.computed(measure.label, measure_statements(ctx, measure)))
 
 
+def optional(subject: str):
+    """An optional panel: where its source does not cover the period it says so, and the page goes on."""
+    def wrap(panel):
+        @functools.wraps(panel)
+        def shown(ctx: PageContext, *args) -> None:
+            try:
+                panel(ctx, *args)
+            except Unavailable as why:
+                output.not_available(subject(*args) if callable(subject) else subject, narrative.safe(str(why)))
+        return shown
+    return wrap
+
+
+@optional(lambda measure: measure.label)
 def survey(ctx: PageContext, measure: Measure) -> None:
     """A survey measure: latest result with its interval, the comparison and whether it is significant."""
     last = ctx.window.last_complete_month
@@ -131,14 +149,17 @@ def survey(ctx: PageContext, measure: Measure) -> None:
     output.markdown(output.computed(measure.label, lines))
 
 
+@optional("Stop and search")
 def stop_search(ctx: PageContext) -> None:
     """Searches, arrest and positive outcome rates, and disproportionality, this year against last."""
     force = ctx.plan.force_area
     people = stopsearch.census(ctx.table("census_ethnicity"), force)
     searches = ctx.table("stop_search")
+    spans = ((ctx.window.last_year_start, ctx.window.last_year_end), (ctx.window.start, ctx.window.as_of))
+    stopsearch.require(searches, force, list(spans))
     source = ctx.source("stop_search")
     windows = []
-    for start, end in ((ctx.window.last_year_start, ctx.window.last_year_end), (ctx.window.start, ctx.window.as_of)):
+    for start, end in spans:
         label = f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
         months = ((end - start).days + 1) / (365.25 / 12)
         windows.append(stopsearch.summarise(stopsearch.records(searches, force, start, end), label, months))
@@ -146,9 +167,10 @@ def stop_search(ctx: PageContext) -> None:
     rows = [("Searches", lambda w: f"{w.searches:,}"), ("Searches a month", lambda w: f"{w.per_month:,.0f}"),
             ("Arrest rate", lambda w: f"{w.arrest_rate:.1f}%"),
             ("Positive outcome rate", lambda w: f"{w.positive_rate:.1f}%")]
-    rows += [(f"Searches per 1,000 {g} people", lambda w, g=g: f"{w.rates(people)[g]:.2f}")
+    rows += [(f"Searches per 1,000 {g} people", lambda w, g=g: tables.figure(w.rates(people)[g], ".2f"))
              for g in stopsearch.GROUPS]
-    rows += [(f"{g} to White ratio", lambda w, g=g: f"{w.ratios(people)[g]:.1f}") for g in stopsearch.GROUPS[1:]]
+    rows += [(f"{g} to White ratio", lambda w, g=g: tables.figure(w.ratios(people)[g], ".1f"))
+             for g in stopsearch.GROUPS[1:]]
     rows += [("Records without an ethnicity", lambda w: f"{w.without_ethnicity:,} "
               f"({w.without_ethnicity / w.searches * 100 if w.searches else 0:.1f}%)")]
     output.table(pd.DataFrame({"Measure": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
@@ -157,23 +179,30 @@ def stop_search(ctx: PageContext) -> None:
     history = stopsearch.per_month(searches, force)
     history = history[history["month"] <= str(ctx.window.last_complete_month)]
     output.figure(charts.searches_png(history), charts.searches_alt(history), source)
-    ratio = lambda w, g: w.ratios(people)[g]  # noqa: E731
+    ratio = {(w.label, g): w.ratios(people)[g] for w in (before, now) for g in ("Asian", "Black")}
+    compared = (f"Asian people were {ratio[before.label, 'Asian']:.1f} times as likely as White people to be "
+                f"searched, and are now {ratio[now.label, 'Asian']:.1f} times; Black people "
+                f"{ratio[before.label, 'Black']:.1f} times, now {ratio[now.label, 'Black']:.1f}."
+                if all(math.isfinite(r) for r in ratio.values()) else
+                "No ratio to White people can be given: a window has no searches of White people, or the census "
+                "no residents in a group.")
     output.markdown(output.computed("stop and search", [
         f"Searches went from about {before.per_month:,.0f} a month ({before.label}) to about "
         f"{now.per_month:,.0f} ({now.label}).",
         f"The arrest rate went from {before.arrest_rate:.1f}% to {now.arrest_rate:.1f}%, and the positive "
         f"outcome rate from {before.positive_rate:.1f}% to {now.positive_rate:.1f}%.",
-        f"Asian people were {ratio(before, 'Asian'):.1f} times as likely as White people to be searched, and "
-        f"are now {ratio(now, 'Asian'):.1f} times; Black people {ratio(before, 'Black'):.1f} times, now "
-        f"{ratio(now, 'Black'):.1f}.",
+        compared,
         f"{stopsearch.METHOD} In the latest window {now.from_self:,} records gave a self-defined ethnicity, "
         f"{now.from_officer:,} only an officer-defined one, and {now.without_ethnicity:,} neither (left out).",
     ]))
 
 
+@optional("Crime data integrity audit")
 def audit(ctx: PageContext) -> None:
     """The crime data integrity audit, with the rates computed from the counts."""
     audit = ctx.table("audit")
+    if audit.empty:
+        raise Unavailable("the store holds no audit counts; ingest the force's audit file")
     names = {"incidents": "Crimes from incidents", "directly-recorded": "Directly recorded crimes",
              "no-crime": "No-crime decisions"}
     output.table(pd.DataFrame({

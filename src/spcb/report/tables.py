@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -73,6 +74,11 @@ def html_table(frame: pd.DataFrame, caption: str, table_id: str, source: str) ->
     styler = (escaped.style.set_uuid(table_id).hide(axis="index").set_caption(html.escape(caption))
               .set_table_attributes('class="spcb-table"'))
     return styler.to_html() + f'<p class="spcb-source">Source: {html.escape(source)}</p>\n'
+
+
+def figure(value: float, spec: str) -> str:
+    """A figure in the given format, or a dash where there is none (not a number, or infinite)."""
+    return format(value, spec) if math.isfinite(value) else DASH
 
 
 def signed_percent(value: Decimal | None) -> str:
