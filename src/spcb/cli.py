@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import demo
+from .analysis import coverage
 from .analysis.milestones import rows_for
 from .ingest import contract, registry, store
 from .ingest.contract import InputError
@@ -119,8 +120,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(result.describe())
         elif args.command == "summary":
             report = store.summary(args.data)
+            found = store.Store(args.data)
+            report["gaps"] = coverage.store_gaps(found.table("recorded_crime"), found.table("stop_search"))
             print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
-                  else store.summary_text(report), end="" if args.format == "text" else "\n")
+                  else store.summary_text(report) + coverage.gaps_text(report["gaps"]),
+                  end="" if args.format == "text" else "\n")
         elif args.command == "new-period":
             written = narrative.new_period(args.data, Month.parse(args.period), load_dir(args.data))
             print(f"Wrote {len(written)} commentary files to {written[0].parent}, each marked 'carried forward: "

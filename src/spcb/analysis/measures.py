@@ -7,9 +7,8 @@ analysis is rebased at the months the plan names.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 import pandas as pd
 
@@ -27,6 +26,11 @@ class Extract:
     counts: pd.DataFrame
     title: str
     demonstration: bool
+    coverage: Coverage = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.coverage is None:
+            object.__setattr__(self, "coverage", Coverage(self.counts))
 
     @property
     def first_date(self) -> date:
@@ -35,10 +39,6 @@ class Extract:
     @property
     def last_date(self) -> date:
         return self.counts["date"].max().date()
-
-    @cached_property
-    def coverage(self) -> Coverage:
-        return Coverage(self.counts)
 
     @property
     def series(self) -> set[str]:

@@ -50,9 +50,11 @@ class PageContext:
         log = found.log()
         counts = found.table(EXTRACT)
         _require_extract(found, counts.empty)
-        extract = Extract(counts, store.titles(log, counts, EXTRACT),
-                          any(s["demonstration"] for s in store.sources(log, counts, EXTRACT)))
-        window = _checked_window(plan, extract, data_dir, period, as_of)
+        covered = Coverage(counts)
+        window = _checked_window(plan, covered, data_dir, period, as_of)
+        used = counts[counts["date"] <= pd.Timestamp(window.as_of)]  # a later file adds nothing to this period
+        extract = Extract(counts, store.titles(log, used, EXTRACT),
+                          any(s["demonstration"] for s in store.sources(log, used, EXTRACT)), covered)
         return cls(plan, window, extract, narrative.load(data_dir, window.period, plan), log, data_dir,
                    {EXTRACT: counts})
 
@@ -79,7 +81,7 @@ def window(data_dir: str | Path, period: str | Month, as_of: str | date | None =
     found = store.Store(data_dir)
     days = found.table(EXTRACT, ["date", "area", "series"])
     _require_extract(found, days.empty)
-    return _checked_window(load_dir(data_dir), Extract(days, "", False), Path(data_dir), period, as_of)
+    return _checked_window(load_dir(data_dir), Coverage(days), Path(data_dir), period, as_of)
 
 
 def measured_series(plan: Plan) -> list[str]:
@@ -87,15 +89,14 @@ def measured_series(plan: Plan) -> list[str]:
     return sorted({b.measure.series for b in (*plan.milestone_table, *(b for i in plan.items for b in i.counted))})
 
 
-def _checked_window(plan: Plan, extract: Extract, data_dir: Path, period: str | Month,
+def _checked_window(plan: Plan, coverage: Coverage, data_dir: Path, period: str | Month,
                     as_of: str | date | None) -> Window:
     month = period if isinstance(period, Month) else Month.parse(period)
     series = measured_series(plan)
-    missing = [s for s in series if s not in extract.series]
+    missing = [s for s in series if s not in coverage.areas]
     if missing:
         raise InputError(f"recorded_crime: no rows for the series {', '.join(missing)}, which the plan measures; "
-                         f"the extract has {', '.join(sorted(extract.series))}")
-    coverage = extract.coverage
+                         f"the extract has {', '.join(sorted(coverage.areas))}")
     if as_of in (None, ""):
         pin = narrative.pinned(data_dir, month)
         as_of = pin.as_of if pin else _last_covered(coverage, series, month)
