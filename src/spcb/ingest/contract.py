@@ -138,7 +138,7 @@ TABLES = {t.name: t for t in (
         Column("area", "text", "local policing unit"),
         Column("series", "text", "what is counted", tuple(SERIES)),
         Column("count", "count", "crimes or incidents recorded that day", unit="crimes or incidents"),
-    ), key=("month",), period="date", category="series", measure="count"),
+    ), key=("date",), period="date", category="series", measure="count"),
     Table("survey", "The force's surveys: respondents and positive answers per measure and wave or month", (
         Column("measure", "text", "what was asked", tuple(SURVEYS)),
         Column("month", "month", "month of the wave, or of the interviews"),

@@ -132,9 +132,9 @@ def empty(table: Table) -> pd.DataFrame:
 
 
 def _keys(table: Table, frame: pd.DataFrame) -> pd.Series:
-    """The replaceable block each row belongs to, as one string (e.g. 'West Yorkshire|2016-07')."""
-    parts = [frame["date"].dt.strftime("%Y-%m") if k == "month" and "month" not in frame else frame[k].astype(str)
-             for k in table.key]
+    """The replaceable block each row belongs to, as one string (e.g. 'West Yorkshire|2016-07', '2014-11-25')."""
+    parts = [frame[k].dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(frame[k])
+             else frame[k].astype(str) for k in table.key]
     key = parts[0].astype(str)
     for part in parts[1:]:
         key = key + "|" + part.astype(str)
