@@ -196,3 +196,13 @@ def test_a_row_dated_after_the_ingest_is_refused(tmp_path):
                                          r"publication date in extract.yml\)$"):
         store.ingest([folder], tmp_path, today=DECEMBER)
     assert not (tmp_path / "store").exists()
+
+
+def test_the_pre_flight_lists_everything_missing_in_one_message():
+    frame = daily(span(date(2014, 4, 1), date(2014, 6, 30)))
+    frame = frame[frame["date"] != pd.Timestamp("2014-05-02")]
+    with pytest.raises(CoverageError) as caught:
+        Coverage(frame).require(["knife_crime", "robbery"], [(date(2014, 4, 1), date(2014, 6, 30))], "period 2014-06")
+    assert str(caught.value) == ("period 2014-06 needs the series knife_crime, which the extract does not hold (it "
+                                 "has robbery); and days the extract does not cover: 2014-05-02 (1 day) for every "
+                                 "series and area")

@@ -89,9 +89,13 @@ class Coverage:
 
     def require(self, series: list[str], windows: list[tuple[date, date]], purpose: str) -> None:
         """Refuse, in one line naming every series, area and day missing, windows the data does not cover."""
-        gaps = [g for start, end in windows for g in self.gaps(series, start, end)]
-        if gaps:
-            raise CoverageError(f"{purpose} needs days the extract does not cover: {describe(gaps, self)}")
+        absent = [s for s in series if s not in self.areas]
+        gaps = [g for start, end in windows for g in self.gaps([s for s in series if s in self.areas], start, end)]
+        needs = ([f"the series {', '.join(absent)}, which the extract does not hold (it has "
+                  f"{', '.join(sorted(self.areas))})"] if absent else []) + (
+            [f"days the extract does not cover: {describe(gaps, self)}"] if gaps else [])
+        if needs:
+            raise CoverageError(f"{purpose} needs {'; and '.join(needs)}")
 
 
 def describe(gaps: list[Gap], coverage: Coverage) -> str:

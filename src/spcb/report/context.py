@@ -93,10 +93,6 @@ def _checked_window(plan: Plan, coverage: Coverage, data_dir: Path, period: str 
                     as_of: str | date | None) -> Window:
     month = period if isinstance(period, Month) else Month.parse(period)
     series = measured_series(plan)
-    missing = [s for s in series if s not in coverage.areas]
-    if missing:
-        raise InputError(f"recorded_crime: no rows for the series {', '.join(missing)}, which the plan measures; "
-                         f"the extract has {', '.join(sorted(coverage.areas))}")
     if as_of in (None, ""):
         pin = narrative.pinned(data_dir, month)
         as_of = pin.as_of if pin else _last_covered(coverage, series, month)
