@@ -16,7 +16,7 @@ from conftest import DATA, ROOT
 from spcb.ingest import store
 from spcb.ingest.contract import InputError
 from spcb.ingest.policeuk import POLICE_UK_STOP
-from spcb.plan.periods import PeriodError
+from spcb.plan.periods import Month, PeriodError
 from spcb.report import narrative, output, pages
 from spcb.report.context import PageContext
 
@@ -117,6 +117,7 @@ def test_data_that_arrives_the_real_way(case, data, tmp_path, monkeypatch, no_ch
             ctx_for()
         assert case["refuses"] in str(caught.value) and "\n" not in str(caught.value)
         return
+    narrative.pin(folder, Month.parse(period), ctx_for().window.as_of)  # as the build does before any page runs
     monkeypatch.chdir(tmp_path)
     text = page_text(monkeypatch, ctx_for)
     for expected in case["states"]:

@@ -153,9 +153,12 @@ def test_provenance_reports_a_changed_cut_off(data, monkeypatch, tmp_path, no_ch
     monkeypatch.chdir(tmp_path)
     text = shown_text(monkeypatch, lambda: pages.provenance(PageContext.load(folder, "2014-11", "2014-11-20"),
                                                             "spcb build", "abc"))
-    assert ("**The cut-off was changed** with `--as-of` from 24 November 2014, pinned by an earlier build, to 20 "
-            "November 2014") in text
+    assert "The cut-off, 20 November 2014, differs from 24 November 2014, pinned in" in text
     assert PageContext.load(folder, "2014-11").window.as_of == date(2014, 11, 24)  # the pin still holds
+    narrative.pin(folder, Month(2014, 11), date(2014, 11, 20))  # as `spcb build --as-of 2014-11-20` does
+    text = shown_text(monkeypatch, lambda: pages.provenance(PageContext.load(folder, "2014-11"), "spcb build", "abc"))
+    assert ("The cut-off, 20 November 2014, is pinned in `narrative/2014-11/period.yml`: a rebuild keeps it, so the "
+            "figures stay as published. **The cut-off was changed** with `--as-of` from 24 November 2014.") in text
 
 
 def every_page_text(monkeypatch, folder, period, as_of=None) -> str:

@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     printed = commands.add_parser("pdf", help="print the built book for a period to an A4 PDF")
     period_options(printed, as_of=False)
 
-    check = commands.add_parser("verify", help="re-run the executed notebooks with nbval and compare outputs")
+    check = commands.add_parser("verify", help="check the published files against the build's manifest, then re-run "
+                                               "the executed notebooks with nbval and compare outputs")
     period_options(check, as_of=False)
 
     ingest = commands.add_parser("ingest", help="read published files or the force's extract into the store")

@@ -241,19 +241,19 @@ def provenance(ctx: PageContext, command: str, commit: str) -> None:
 
 def _cut_off(ctx: PageContext) -> str:
     """Where the period's cut-off comes from, and any earlier cut-off it replaced."""
-    pin = narrative.pinned(ctx.data_dir, ctx.period)
+    pin = narrative.pinned(ctx.data_dir, ctx.period)  # a build pins its cut-off before any page runs
     where = f"`narrative/{ctx.period}/{narrative.PERIOD_FILE}`"
     day = _long(ctx.window.as_of)
     if pin is None:
-        text = f"The cut-off is {day}. This build pins it in {where}, so that a rebuild publishes the same figures."
-    elif pin.as_of == ctx.window.as_of:
-        text = (f"The cut-off, {day}, was pinned in {where} by an earlier build; a rebuild keeps it unless "
-                "`--as-of` sets another.")
-    else:
-        text = (f"**The cut-off was changed** with `--as-of` from {_long(pin.as_of)}, pinned by an earlier build, "
-                f"to {day}; {where} records the change.")
-    if pin and pin.as_of == ctx.window.as_of and pin.replaced:
-        text += " Earlier cut-offs it replaced: " + ", ".join(_long(d) for d in pin.replaced) + "."
+        return f"The cut-off is {day}; building the period pins it in {where}."
+    if pin.as_of != ctx.window.as_of:
+        return (f"The cut-off, {day}, differs from {_long(pin.as_of)}, pinned in {where}; building the period "
+                "with `--as-of` moves the pin.")
+    text = f"The cut-off, {day}, is pinned in {where}: a rebuild keeps it, so the figures stay as published."
+    if pin.replaced:
+        text += (f" **The cut-off was changed** with `--as-of` from {_long(pin.replaced[-1])}"
+                 + (f" (before that: {', '.join(_long(d) for d in pin.replaced[:-1])})" if pin.replaced[1:] else "")
+                 + ".")
     return text
 
 

@@ -2,7 +2,11 @@
 
 The new notebooks and site only replace the old ones once every notebook has run and Jupyter Book has
 built without a warning, so a failure leaves the previously built site as it was. Every period asked for
-is checked against the data before any notebook runs.
+is checked against the data before any notebook runs, and a built period's cut-off is pinned beside its
+commentary, so that rebuilding it publishes the same figures.
+
+A built period's executed notebooks are kept in `_build/executed/<period>/` and what its site publishes is
+recorded in `_build/manifests/<period>.json`, so that `spcb verify` can check any period built, not only the last.
 """
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ from ..plan.model import Plan
 from ..plan.periods import Window
 from ..plan.schema import load_dir
 from ..report import catalogue, context, narrative
+from . import manifest
 from .archive import write_archive
 from .execute import Job, execute_all
 from .jupyterbook import jupyter_book
-from .project import REPORT_DIR, TEMPLATES, BuildError, find_root, git_commit
+from .project import EXECUTED, REPORT_DIR, TEMPLATES, BuildError, find_root, git_commit
 
 
 def jobs(root: Path, plan: Plan, window: Window, data_dir: Path) -> list[Job]:
@@ -66,13 +71,29 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
 
 
 def _build_period(root: Path, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
+    """Pin the period's cut-off, then publish it; if publishing fails, the pin is put back as it was."""
+    pin_file = narrative.folder(data, window.period) / narrative.PERIOD_FILE
+    before = pin_file.read_bytes() if pin_file.exists() else None
+    narrative.pin(data, window.period, window.as_of)  # the provenance page states the pin it was built with
+    try:
+        _publish_period(root, plan, window, data, workers)
+    except BaseException:
+        if before is None:
+            pin_file.unlink(missing_ok=True)
+        else:
+            pin_file.write_bytes(before)
+        raise
+
+
+def _publish_period(root: Path, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
     """Execute the notebooks of one period and build its site; the old site stays until both succeed."""
     os.environ["PYTHONHASHSEED"] = "0"
     build_dir = root / "_build"
     build_dir.mkdir(exist_ok=True)
     staging = root / "book" / ".report-new"
     shutil.rmtree(staging, ignore_errors=True)
-    failures = execute_all(jobs(root, plan, window, data), staging, build_dir / "logs", workers or os.cpu_count() or 1)
+    todo = jobs(root, plan, window, data)
+    failures = execute_all(todo, staging, build_dir / "logs", workers or os.cpu_count() or 1)
     if failures:
         kept = build_dir / "failed"
         shutil.rmtree(kept, ignore_errors=True)
@@ -99,3 +120,9 @@ def _build_period(root: Path, plan: Plan, window: Window, data: Path, workers: i
     (build_dir / "html").mkdir(exist_ok=True)
     _replace(output / "_build" / "html", build_dir / "html" / str(window.period))
     shutil.rmtree(output, ignore_errors=True)
+    executed = root / EXECUTED / str(window.period)
+    shutil.rmtree(executed, ignore_errors=True)
+    executed.mkdir(parents=True)
+    for notebook in report_dir.glob("*.ipynb"):
+        shutil.copy(notebook, executed)
+    manifest.write(root, todo[0].parameters, [item.id for item in plan.items])

@@ -3,6 +3,10 @@
 Each notebook runs in its own kernel, with its stderr in `_build/logs/<page>.log`. A failure is reported in
 one line naming the notebook and the failing cell. Papermill's injected-parameters cell is tagged
 `remove-cell` so that no page shows it.
+
+An executed notebook is published, so it must be the same bytes whenever the same inputs are run: each cell's
+id is the template's name and the cell's place, cells keep no execution times or papermill records, the
+notebook's papermill record keeps no times or durations, and its paths are relative to the notebook's folder.
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
     except Exception as exc:  # a kernel that would not start, a template that cannot be read
         return f"{job.template.name} (page {job.page}): {type(exc).__name__}: {exc}"
     _hide_injected_parameters(output)
+    _make_reproducible(output, job.template)
     return None
 
 
@@ -56,6 +61,21 @@ def _hide_injected_parameters(path: Path) -> None:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
+    nbformat.write(notebook, path)
+
+
+def _make_reproducible(path: Path, template: Path) -> None:
+    """Rewrite the executed notebook at `path` without what differs from one run or project folder to the next."""
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"{template.stem}-{index}"
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    record = notebook.metadata.papermill
+    for timing in ("start_time", "end_time", "duration"):
+        record.pop(timing, None)
+    record.input_path = Path(os.path.relpath(template, path.parent)).as_posix()
+    record.output_path = path.name
     nbformat.write(notebook, path)
 
 

@@ -1,15 +1,23 @@
 """The PDF board paper: the book built as one HTML page and printed to A4 by headless Chromium, with page
 numbers and the period and as-of date in the footer (Jupyter Book's own `pdfhtml` builder downloads a
-browser, which is not possible here)."""
+browser, which is not possible here).
+
+The same book prints to the same bytes: the PDF's creation and modification dates are midnight UTC of the
+cut-off, or SOURCE_DATE_EPOCH when it is set, and a link to a place in the book stays inside the PDF rather
+than naming the folder it was printed in. Its SHA-256 goes into the period's manifest.
+"""
 from __future__ import annotations
 
-import json
+import os
+import re
 import shutil
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from ..report import catalogue
+from . import manifest
 from .jupyterbook import jupyter_book
-from .project import REPORT_DIR, BuildError, executed_notebooks, find_root
+from .project import REPORT_DIR, BuildError, executed_notebooks, find_root, parameters
 
 FOOTER = ('<div style="font-size:8px;width:100%;margin:0 12mm;display:flex;justify-content:space-between;'
           'font-family:sans-serif;color:#444"><span>{title}, {period}, as of {as_of}</span>'
@@ -29,20 +37,46 @@ LEAVE_OUT = """(paths) => paths.forEach((path) => {
 })"""
 
 
+def _date(as_of: str) -> bytes:
+    """The PDF's dates, in its own form: SOURCE_DATE_EPOCH when set, else midnight UTC of the cut-off."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        when = datetime.combine(date.fromisoformat(as_of), time(), UTC)
+    elif epoch.isdigit():
+        when = datetime.fromtimestamp(int(epoch), UTC)
+    else:
+        raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; found {epoch!r}")
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'").encode()
+
+
+def _set_dates(path: Path, when: bytes) -> None:
+    """Put `when` in place of the dates Chromium wrote, keeping their length so that the PDF's offsets hold."""
+    content = path.read_bytes()
+    dated = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", lambda found: b"/%s (%s)" % (found[1], when), content)
+    if len(dated) != len(content):
+        raise BuildError(f"{path}: Chromium wrote the PDF's dates in a form spcb does not know, so they cannot be "
+                         "made reproducible")
+    path.write_bytes(dated)
+
+
 def pdf(period: str, root: str | Path = ".", chromium: str = "/usr/bin/chromium") -> Path:
     """Print the book for `period` to an A4 PDF: build it as a single HTML page, then print that page with
     headless Chromium, with page numbers and the period in the footer."""
     from playwright.sync_api import sync_playwright
 
     root = find_root(root)
-    notebooks = executed_notebooks(root, period)
-    parameters = json.loads(notebooks[0].read_text(encoding="utf-8"))["metadata"]["papermill"]["parameters"]
+    as_of = parameters(executed_notebooks(root, period)[0])["as_of"]
+    when = _date(as_of)
+    manifest.load(root, period)  # before printing, so that a build without a manifest fails at once
     output = root / "_build" / ".single"
     shutil.rmtree(output, ignore_errors=True)
     jupyter_book(root, output, root / "_build" / "logs" / "jupyter-book-singlehtml.log", builder="singlehtml")
     single = output / "_build" / "singlehtml"
     page = single / "print.html"  # the single page links its assets from the site's root, so print it from there
-    shutil.copy(single / REPORT_DIR / "executive-summary.html", page)
+    landing = (REPORT_DIR / f"{catalogue.PAGES[0].name}.html").as_posix()
+    # Sphinx links a place in the single page through the page's own path, which the copy at the root lacks.
+    page.write_text((single / landing).read_text(encoding="utf-8").replace(f'href="{landing}#', 'href="#'),
+                    encoding="utf-8")
     target = root / "_build" / "pdf" / f"spcb-report-{period}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not Path(chromium).exists():
@@ -53,11 +87,12 @@ def pdf(period: str, root: str | Path = ".", chromium: str = "/usr/bin/chromium"
         tab.goto(page.as_uri(), wait_until="load")
         tab.evaluate(LEAVE_OUT, [p.path for p in catalogue.PAGES if not p.in_paper])
         tab.emulate_media(media="print")
-        footer = FOOTER.format(title="Police and Crime Plan performance report", period=period,
-                               as_of=parameters.get("as_of", ""))
+        footer = FOOTER.format(title="Police and Crime Plan performance report", period=period, as_of=as_of)
         tab.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
                 header_template="<span></span>", footer_template=footer,
                 margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
         browser.close()
+    _set_dates(target, when)
     shutil.rmtree(output, ignore_errors=True)
+    manifest.add_pdf(root, period, target)
     return target

@@ -1,5 +1,7 @@
 """The project a book is built in: its folder (the one holding `_config.yml` and `_toc.yml`), where the
-executed notebooks go, the commit it is built from, and the executed notebooks of the last build.
+executed notebooks go, the commit it is built from, the executed notebooks of the last build (in
+`book/report/`, where Jupyter Book reads them), and those of every period built (kept in
+`_build/executed/<period>/`).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from ..report.catalogue import REPORT
 
 REPORT_DIR = Path(REPORT)
 TEMPLATES = Path("notebooks")
+EXECUTED = Path("_build/executed")
 
 
 class BuildError(RuntimeError):
@@ -38,6 +41,12 @@ def git_commit(root: Path) -> str:
     return commit + (" (with uncommitted changes)" if dirty else "")
 
 
+def parameters(notebook: Path) -> dict:
+    """The parameters an executed notebook was run with."""
+    return json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {}) \
+        .get("parameters", {})
+
+
 def executed_notebooks(root: str | Path, period: str) -> list[Path]:
     """The executed notebooks of the last build, checked to be for `period`."""
     folder = find_root(root) / REPORT_DIR
@@ -45,9 +54,17 @@ def executed_notebooks(root: str | Path, period: str) -> list[Path]:
     if not notebooks:
         raise BuildError(f"{folder}: no executed notebooks; run `spcb build --period {period}` first")
     for path in notebooks:
-        built_for = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {}) \
-            .get("parameters", {}).get("period")
+        built_for = parameters(path).get("period")
         if built_for != period:
             raise BuildError(f"{path}: executed for period {built_for}, not {period}; "
                              f"run `spcb build --period {period}` first")
+    return notebooks
+
+
+def kept_notebooks(root: Path, period: str) -> list[Path]:
+    """The executed notebooks kept from the last build of `period`."""
+    notebooks = sorted((root / EXECUTED / period).glob("*.ipynb"))
+    if not notebooks:
+        raise BuildError(f"{root / EXECUTED / period}: no executed notebooks; run `spcb build --period {period}` "
+                         "first")
     return notebooks

@@ -1,17 +1,55 @@
-"""Verifying a build: nbval re-executes every executed notebook and compares each output with the published one."""
+"""Verifying what a period publishes: `spcb verify --period P`, for reviewers.
+
+First the files: every HTML, CSV, image and notebook file of the period's site, and its PDF when one was printed
+after the build, against the manifest the build wrote (`manifest`); a page that differs is named with each item
+on it that differs. Then the notebooks: nbval re-executes the executed notebooks kept from the period's build and
+compares every output. They run from a temporary copy beside `book/report/`, so that their `data_dir`, relative
+to `book/report/`, names the same data. The report is plain text without colour codes; it opens with the period,
+its cut-off and its data, and verification fails when anything differs.
+"""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from .project import executed_notebooks
+from . import manifest
+from .project import EXECUTED, REPORT_DIR, find_root, kept_notebooks
+
+
+def _nbval(root: Path, period: str, notebooks: list[Path]) -> int:
+    """Re-run the notebooks with nbval and compare every output; return pytest's exit code."""
+    with tempfile.TemporaryDirectory(prefix=f".verify-{period}-", dir=root / REPORT_DIR.parent) as folder:
+        copies = [shutil.copy(notebook, folder) for notebook in notebooks]
+        command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+                   "-q", "--color=no", "--rootdir", folder, *copies]
+        return subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"}).returncode
 
 
 def verify(period: str, root: str | Path = ".") -> int:
-    """Re-run the executed notebooks with nbval and compare every output; return pytest's exit code."""
-    notebooks = executed_notebooks(root, period)
-    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q",
-               "--rootdir", str(notebooks[0].parent), *map(str, notebooks)]
-    return subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"}).returncode
+    """Check the period's published files against its manifest, then its notebooks with nbval; print what
+    differs and return 0 when nothing does, 1 otherwise."""
+    root = find_root(root)
+    recorded = manifest.load(root, period)
+    notebooks = kept_notebooks(root, period)
+    data = (root / REPORT_DIR / recorded["data_dir"]).resolve()
+    print(f"Period {period}, cut-off {recorded['as_of']}, data {data} (data_dir {recorded['data_dir']} "
+          f"from {REPORT_DIR.as_posix()}).")
+    printed = recorded.get("pdf")
+    print(f"Checking the {len(recorded['files'])} files published in {(manifest.SITE / period).as_posix()}"
+          + (f" and the PDF {printed['path']}" if printed else " (no PDF was printed after this build)")
+          + f" against {manifest.location(root, period).relative_to(root).as_posix()}:")
+    differing = manifest.differences(root, recorded)
+    print("\n".join(f"  {line}" for line in differing) if differing else "  every one matches.")
+    print(f"Re-executing the {len(notebooks)} notebooks kept in {(EXECUTED / period).as_posix()} with nbval:",
+          flush=True)
+    problems = ([f"{len(differing)} difference(s) in the files above"] if differing else []) \
+        + (["nbval found notebook outputs that differ"] if _nbval(root, period, notebooks) else [])
+    if problems:
+        print(f"Not everything published for {period} matches the build: {'; '.join(problems)}.")
+        return 1
+    print(f"Everything published for {period} matches the build.")
+    return 0
