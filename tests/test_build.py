@@ -7,9 +7,10 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, shipped_data
 from html_tables import read_page
 
+from spcb.analysis.coverage import CoverageError
 from spcb.ingest import store
 from spcb.plan.schema import load_dir
 from spcb.site import build, pdf, verify
@@ -139,7 +140,7 @@ def test_nbval_reproduces_every_executed_notebook(built_book):
     assert verify.verify("2014-11", root=built_book) == 0
 
 
-def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
+def test_a_series_the_plan_needs_is_refused_before_any_notebook_runs(built_book, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA / "extract", data / "extract")
     for name in ("plan", "published", "sources"):
@@ -151,15 +152,30 @@ def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, t
     with gzip.open(extract, "wt", encoding="utf-8") as handle:
         handle.writelines(kept)
     store.ingest([data / name for name in ("extract", "published", "sources")], data)
+    logs = sorted((built_book / "_build" / "logs").glob("*.log"))
+    stamps = {p: p.stat().st_mtime_ns for p in logs}
+    with pytest.raises(CoverageError, match=r"^period 2014-11 \(year to date 2014-04-01 to 2014-11-24, against "
+                                            r"2013-04-01 to 2013-11-24\) needs the series hate_crime, which the "
+                                            r"extract does not hold"):
+        build.build("2014-11", None, data, workers=2, root=built_book)
+    assert {p: p.stat().st_mtime_ns for p in logs} == stamps  # no notebook ran
+
+
+def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shipped_data(data)
+    (data / "store" / "audit.parquet").write_bytes(b"not a parquet file")
+    pinned = (data / "narrative" / "2014-11" / "period.yml").read_bytes()
     site = built_book / "_build" / "html"
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
     notebooks = {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")}
     with pytest.raises(BuildError) as caught:
-        build.build("2014-11", None, data, workers=2, root=built_book)
+        build.build("2014-11", "2014-11-20", data, workers=2, root=built_book)
     message = str(caught.value)
-    assert "objective.ipynb (page objective-06-reduce-crime): cell 4 failed with InputError" in message
-    assert "no rows for series 'hate_crime'" in message
+    assert "objective.ipynb (page objective-01-public-confidence): cell 4 failed with ArrowInvalid" in message
     assert "site was not changed" in message
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
     assert {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")} == notebooks
+    assert (data / "narrative" / "2014-11" / "period.yml").read_bytes() == pinned  # the pin is put back
     assert verify.verify("2014-11", root=built_book) == 0
