@@ -38,7 +38,7 @@ test: lint browser
 	$(BIN)/python -m pytest
 
 test-fast: lint
-	$(BIN)/python -m pytest -m "not integration and not browser and not slow"
+	$(BIN)/python -m pytest -m "not integration and not browser and not slow and not faults"
 
 verify: $(STAMP)
 	$(BIN)/spcb verify --period $(PERIOD)

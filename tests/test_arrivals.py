@@ -48,8 +48,10 @@ def write_files(case: dict, target: Path, shipped: pd.DataFrame) -> list[Path]:
     written = []
     for index, entry in enumerate(case["files"]):
         (kind, spec), = entry.items()
-        folder = target / f"{index:02d}-{kind}"
-        folder.mkdir(parents=True)
+        folder = target / ("raw" if kind == "raw" else f"{index:02d}-{kind}")  # raw files share one folder
+        if folder in written:
+            written.remove(folder)
+        folder.mkdir(parents=True, exist_ok=True)
         if kind == "extract":
             write_extract(folder, spec, areas, series)
         elif kind == "stop_search":

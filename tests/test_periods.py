@@ -71,3 +71,20 @@ def test_month_arithmetic():
     assert Month(2014, 2).last_day == date(2014, 2, 28)
     assert FinancialYear(2014).months()[0] == Month(2014, 4)
     assert FinancialYear(2014).months()[-1] == Month(2015, 3)
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0001-03", "1899-12", "2101-01", "\u0662\u0660\u0661\u0664-11",
+                                  "2014-\u0661\u0661", "2014-11\n2014-12", "+2014-11"])
+def test_a_period_is_ascii_yyyy_mm_from_1900_to_2100(text):
+    with pytest.raises(PeriodError, match="expected a month written YYYY-MM, such as 2014-11, in a year from 1900"):
+        Month.parse(text)
+
+
+def test_the_first_and_last_months_that_parse():
+    assert (Month.parse("1900-01"), Month.parse(" 2100-12 ")) == (Month(1900, 1), Month(2100, 12))
+
+
+@pytest.mark.parametrize("as_of", ["\u0662\u0660\u0661\u0664-11-24", "20141124", "2014-W47-1", "0001-01-01"])
+def test_an_as_of_date_is_ascii_yyyy_mm_dd(as_of):
+    with pytest.raises(PeriodError, match="expected a date written YYYY-MM-DD"):
+        resolve("2014-11", as_of, FIRST, LAST)

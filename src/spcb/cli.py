@@ -1,4 +1,11 @@
-"""The `spcb` command: build the book, print the milestone table, verify notebooks, write the demo extract."""
+"""The `spcb` command: build the book, print the milestone table, verify notebooks, write the demo extract.
+
+Every error is one line, `spcb: error: ...`, never a traceback: argument errors, bad input, and a file that
+cannot be read or written (read-only, permission denied, disk full), named with its cause. Arguments are
+checked before anything runs, so a command that fails on them writes nothing: a period is ASCII YYYY-MM
+from 1900 to 2100, `--data` is an existing folder (for `ingest`, a folder or a new one inside an existing
+folder), and `--jobs` is at most the number of cores (more is capped, with a note).
+"""
 from __future__ import annotations
 
 import argparse
@@ -20,17 +27,30 @@ from .report.narrative import NarrativeError
 from .site import build, pdf, verify
 from .site.project import BuildError, find_root
 
-ERRORS = (PlanError, InputError, PeriodError, NarrativeError, BuildError)
+
+class UsageError(ValueError):
+    """An argument that names something unusable, such as a data folder that is a file."""
+
+
+ERRORS = (PlanError, InputError, PeriodError, NarrativeError, BuildError, UsageError)
+CORES = os.cpu_count() or 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line, like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"spcb: error: {message} (see `{self.prog} --help`)\n")
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more; found {text!r}")
     return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="spcb", description="Reproducible police and crime board report book.")
+    parser = _Parser(prog="spcb", description="Reproducible police and crime board report book.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def period_options(command: argparse.ArgumentParser, as_of: bool = True, many: bool = False) -> None:
@@ -44,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("build", help="execute every notebook for a period and build the site")
     period_options(run, many=True)
-    run.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
-                     help="notebooks run at once (default: cores)")
+    run.add_argument("--jobs", type=_positive, default=CORES,
+                     help="notebooks run at once, at most the number of cores (default: cores)")
 
     table = commands.add_parser("table", help="print a table of the report")
     table.add_argument("name", choices=["milestones"])
@@ -61,7 +81,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="read published files or the force's extract into the store")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders searched for *.csv and *.csv.gz")
-    ingest.add_argument("--data", default="data", help="data folder whose store/ receives them (default: data)")
+    ingest.add_argument("--data", default="data", help="data folder whose store/ receives them, made if it does not "
+                        "exist yet inside an existing folder (default: data)")
 
     report = commands.add_parser("summary", help="what the store holds, per source file")
     report.add_argument("--data", default="data", help="data folder (default: data)")
@@ -92,6 +113,17 @@ def _table(args: argparse.Namespace) -> str:
     return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
 
 
+def _ingest(paths: list[str], data: Path) -> list[store.FileResult]:
+    """Ingest into `data`; a data folder this ingest made is removed again if it fails, so it writes nothing."""
+    made = not data.exists()
+    try:
+        return store.ingest(paths, data)
+    except BaseException:
+        if made and data.is_dir() and not any(data.iterdir()):
+            data.rmdir()
+        raise
+
+
 def _rewrite(path: Path, sections: dict[str, str]) -> None:
     """Replace the text between `<!-- name:start -->` and `<!-- name:end -->` for each section."""
     text = path.read_text(encoding="utf-8")
@@ -104,9 +136,30 @@ def _rewrite(path: Path, sections: dict[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _check(args: argparse.Namespace) -> None:
+    """What can be checked before a command runs, so that one that fails on its arguments writes nothing."""
+    period = getattr(args, "period", None)
+    for text in period if isinstance(period, list) else [period] if period else []:
+        Month.parse(text)
+    if getattr(args, "data", None):
+        folder = Path(args.data)
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder}: not a folder; expected the data folder (--data)")
+        if not folder.exists() and args.command != "ingest":
+            raise UsageError(f"{folder}: no such folder; expected the data folder (--data)")
+        if not folder.exists() and not folder.parent.is_dir():
+            raise UsageError(f"{folder}: no such folder, nor is {folder.parent} a folder to make it in; expected the "
+                             "data folder (--data), or a new one inside an existing folder")
+    if getattr(args, "jobs", 0) > CORES:
+        print(f"spcb: note: --jobs {args.jobs} is more than the {CORES} cores; running {CORES} notebooks at once",
+              file=sys.stderr)
+        args.jobs = CORES
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        _check(args)
         if args.command == "build":
             index = build.build(args.period, args.as_of, args.data, args.jobs, args.root)
             print(f"The site is built: {index}")
@@ -117,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "verify":
             return verify.verify(args.period, args.root)
         elif args.command == "ingest":
-            for result in store.ingest(args.paths, args.data):
+            for result in _ingest(args.paths, Path(args.data)):
                 print(result.describe())
         elif args.command == "summary":
             report = store.summary(args.data)
@@ -146,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {demo.write(args.out)}")
     except ERRORS as exc:
         print(f"spcb: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"spcb: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -1,5 +1,7 @@
 """2011 Census population by ethnic group: the police-defined groups by force, and the census groups by force
 area or local authority (Nomis-style wide files whose columns read `Ethnic Group: ...; measures: Value`).
+
+A file has one row per area; an ethnic group is a column, named as the census names it.
 """
 from __future__ import annotations
 
@@ -15,19 +17,19 @@ _CENSUS_LABEL = re.compile(r"^Ethnic Group: (.*); measures: Value$")
 def _census_police(source: Source, context: Context) -> Parsed:
     groups = [c for c in source.header if c != "Police force"]
     forces = source.forces("Police force")
-    return wide_rows(source, ["Police force"], groups, lambda long: pd.DataFrame({
+    return wide_rows(source, {"area": "Police force"}, groups, lambda long: pd.DataFrame({
         "area": forces.iloc[long["_line"]].to_numpy(), "area_type": "police force area",
         "classification": "police-defined", "ethnic_group": long["_column"], "population": long["_value"]}),
-        "census_ethnicity")
+        "census_ethnicity", from_header="ethnic_group")
 
 
 def _census(source: Source, area_column: str, area_type: str) -> Parsed:
     groups = [c for c in source.header if _CENSUS_LABEL.match(c)]
     areas = source.forces(area_column) if area_type == "police force area" else source.column(area_column)
-    return wide_rows(source, [area_column], groups, lambda long: pd.DataFrame({
+    return wide_rows(source, {"area": area_column}, groups, lambda long: pd.DataFrame({
         "area": areas.iloc[long["_line"]].to_numpy(), "area_type": area_type, "classification": "census",
         "ethnic_group": long["_column"].str.replace(_CENSUS_LABEL, r"\1", regex=True),
-        "population": long["_value"]}), "census_ethnicity")
+        "population": long["_value"]}), "census_ethnicity", from_header="ethnic_group")
 
 
 def _census_force(source: Source, context: Context) -> Parsed:

@@ -1,11 +1,19 @@
 """The input contract: the canonical tables the book reads, their columns, types, allowed values and units.
 
 Every importer turns a published file into one of these tables; `validate` checks a table against its
-contract with pandera and reports the first bad cell as one line naming the file, line and column.
+contract with pandera and reports the first bad cell as one line naming the file, line and column, and the
+cell as written.
+
+- Numbers are whole and at most 1,000,000,000 either side of zero (no published count comes near).
+- Names are matched exactly, case included, against the publisher's list. Where the list is open (new
+  offences, powers, local authorities), a new name must be spelt as the publisher spells names (`Spelling`),
+  must not be a case variant of a known name, and each name is spelt one way within a file.
+- A keyed table gets at most one row per key (`Table.unique`) from a file.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +22,15 @@ import pandera.pandas as pa
 
 class InputError(ValueError):
     """An input file breaks the contract; the message is one line an analyst can act on."""
+
+
+LARGEST = 10**9
+
+
+def shown(value) -> str:
+    """A value as written, quoted on one line (control characters escaped), and cut short if it is long."""
+    text = str(value)
+    return repr(text) if len(text) <= 60 else f"{text[:60]!r}… ({len(text):,} characters)"
 
 
 SERIES = {
@@ -81,6 +98,138 @@ POLICE_UK_CRIME_TYPES = (
 )
 
 
+STOP_SEARCH_TYPES = ("Person search", "Vehicle search", "Person and Vehicle search")
+AGE_RANGES = ("under 10", "10-17", "18-24", "25-34", "over 34")
+GENDERS = ("Male", "Female", "Other")
+OFFICER_DEFINED_ETHNICITIES = ("White", "Black", "Asian", "Mixed", "Other")
+TRUE_FALSE = ("True", "False")
+# Open lists: the names seen in data.police.uk files; a new one must be spelt as published.
+SELF_DEFINED_ETHNICITIES = (
+    "White - White British (W1)", "White - White Irish (W2)", "White - Any other White ethnic background (W9)",
+    "Black or Black British - Caribbean (B1)", "Black or Black British - African (B2)",
+    "Black or Black British - Any other Black ethnic background (B9)", "Asian or Asian British - Indian (A1)",
+    "Asian or Asian British - Pakistani (A2)", "Asian or Asian British - Bangladeshi (A3)",
+    "Asian or Asian British - Any other Asian ethnic background (A9)", "Mixed - White and Black Caribbean (M1)",
+    "Mixed - White and Black African (M2)", "Mixed - White and Asian (M3)",
+    "Mixed - Any other Mixed ethnic background (M9)", "Chinese or other ethnic group - Chinese (O1)",
+    "Chinese or other ethnic group - Any other ethnic group (O9)", "Not Stated (NS)",
+)
+LEGISLATION = (
+    "Misuse of Drugs Act 1971 (section 23)", "Police and Criminal Evidence Act 1984 (section 1)",
+    "Criminal Justice Act 1988 (section 139B)", "Firearms Act 1968 (section 47)",
+    "Criminal Justice and Public Order Act 1994 (section 60)",
+)
+OBJECTS_OF_SEARCH = (
+    "Controlled drugs", "Articles for use in criminal damage", "Stolen goods", "Offensive weapons",
+    "Article for use in theft", "Firearms", "Anything to threaten or harm anyone", "Fireworks",
+    "Evidence of offences under the Act",
+)
+STOP_SEARCH_OUTCOMES = (
+    "Nothing found - no further action", "Suspect arrested", "Offender given drugs possession warning",
+    "Offender given penalty notice", "Local resolution", "Suspect summonsed to court", "Offender cautioned",
+    "Article found - Detailed outcome unavailable",
+    # The names used from 2019.
+    "A no further action disposal", "Arrest", "Community resolution", "Summons / charged by post",
+)
+POLICE_UK_OUTCOMES = (
+    "Action to be taken by another organisation", "Awaiting court outcome", "Court case unable to proceed",
+    "Court result unavailable", "Defendant found not guilty", "Defendant sent to Crown Court",
+    "Formal action is not in the public interest", "Further investigation is not in the public interest",
+    "Investigation complete; no suspect identified", "Local resolution", "Offender deprived of property",
+    "Offender fined", "Offender given a caution", "Offender given a drugs possession warning",
+    "Offender given absolute discharge", "Offender given community sentence", "Offender given conditional discharge",
+    "Offender given penalty notice", "Offender given suspended prison sentence", "Offender ordered to pay compensation",
+    "Offender otherwise dealt with", "Offender sent to prison", "Status update unavailable", "Suspect charged",
+    "Suspect charged as part of another case", "Unable to prosecute suspect", "Under investigation",
+)
+OFFENCE_GROUPS = (
+    "Violence against the person", "Sexual offences", "Robbery", "Theft offences", "Criminal damage and arson",
+    "Drug offences", "Possession of weapons offences", "Public order offences",
+    "Miscellaneous crimes against society", "Fraud offences",
+    # The offence code tables of 2017/18 name the miscellaneous group so.
+    "Miscellaneous crimes",
+)
+OFFENCE_SUBGROUPS = (
+    "Homicide", "Violence with injury", "Violence without injury", "Stalking and harassment", "Harassment",
+    "Rape", "Rape offences", "Other sexual offences", "Robbery", "Robbery of business property",
+    "Robbery of personal property", "Domestic burglary", "Non-domestic burglary", "Theft of a motor vehicle",
+    "Theft from a vehicle", "Vehicle interference", "Theft from the person", "Bicycle theft", "Shoplifting",
+    "Other theft offences", "Criminal damage", "Arson", "Trafficking of drugs", "Possession of drugs",
+    "Possession of weapons offences", "Public order offences", "Miscellaneous crimes", "Fraud: action fraud",
+    "Fraud: CIFAS", "Fraud: UK Finance", "Fraud: Financial Fraud Action UK",
+)
+OUTCOME_GROUPS = (
+    "Charged/Summonsed", "Out-of-court (formal)", "Out-of-court (informal)", "Taken into consideration",
+    "Prosecution prevented or not in the public interest",
+    "Evidential difficulties (suspect identified; victim supports action)",
+    "Evidential difficulties (victim does not support action)", "Investigation complete – no suspect identified",
+    "Responsibility for further investigation transferred to another body",
+    "Further investigation to support formal action not in the public interest – police decision",
+    "Not yet assigned an outcome",
+)
+OUTCOME_TYPES = tuple(str(n) for n in range(23))  # 0 is "not yet assigned an outcome"
+ONS_OFFENCES = (
+    "All other theft offences", "Bicycle theft", "Criminal damage and arson",
+    "Death or serious injury caused by illegal driving", "Domestic burglary", "Drug offences", "Homicide",
+    "Miscellaneous crimes against society", "Non-domestic burglary", "Vehicle offences",
+    "Possession of weapons offences", "Public order offences", "Robbery", "Sexual offences", "Shoplifting",
+    "Stalking and harassment", "Theft from the person", "Violence without injury", "Violence with injury",
+    "Fraud offences", "Residential burglary", "Non-residential burglary", "Action Fraud", "UK Finance", "CIFAS",
+)
+ONS_REGIONS = (
+    "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands", "East", "London",
+    "South East", "South West", "Wales", "British Transport Police", "Fraud: Action Fraud", "Fraud: CIFAS",
+    "Fraud: UK Finance",
+)
+POLICE_DEFINED_GROUPS = ("White", "Black (or Black British)", "Asian (or Asian British)", "Chinese", "Mixed", "Other")
+
+_LATIN = "A-Za-z0-9À-ÖØ-öø-ſḀ-ỿ"
+_PUNCTUATION = " .,;:'’()/&+–-"
+_CHARACTER = re.compile(f"[{_LATIN}{_PUNCTUATION}]")
+
+
+def character(c: str) -> str:
+    """A character, named so that a look-alike letter from another alphabet can be told apart."""
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'a control character')})"
+
+
+def _odd_character(name: str) -> str | None:
+    """The first character of `name` that published names do not use (a look-alike letter, a control
+    character), described; or None."""
+    odd = next((c for c in name if not _CHARACTER.fullmatch(c)), None)
+    return None if odd is None else f"the character {character(odd)} is not one names use"
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How the names of an open list are written: a name not yet known is accepted only if written so."""
+
+    name: str  # what such a spelling is called on the contract page
+    rule: str  # in words, for the contract page and for errors
+    pattern: re.Pattern
+    capitals: bool = False  # whether a name may be written all in capitals
+
+    def problem(self, name: str) -> str | None:
+        """Why `name` is not written this way, or None."""
+        if odd := _odd_character(name):
+            return odd
+        if "  " in name:
+            return "it has two spaces in a row"
+        if not self.capitals and any(c.isalpha() for c in name) and not any(c.islower() for c in name):
+            return "it is written in capitals"
+        return None if self.pattern.fullmatch(name) else f"names are {self.rule}"
+
+
+_NAME_RULE = ("written in Latin letters, digits, spaces and . , ; : ' ( ) / & + – -, starting with a capital "
+              "letter or a digit, and not in capitals")
+NAME = Spelling("name", _NAME_RULE, re.compile(f"[A-Z0-9À-ÖØ-Þ][{_LATIN}{_PUNCTUATION}]*"))
+CODE = Spelling("code", "written like 8P, 37.2 or 1/4.1/4.10/4.2, or as a fraud reporting body's name such as UK "
+                "Finance", re.compile(r"[0-9]+(\.[0-9]+)?[A-Z]?(/[0-9]+(\.[0-9]+)?[A-Z]?)*"  # an offence code
+                                      r"|[A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*"), capitals=True)
+TEXT = Spelling("label", "written in Latin letters, digits, spaces and . , ; : ' ( ) / & + – -",
+                re.compile(f"[{_LATIN}{_PUNCTUATION}]+"), capitals=True)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a canonical table."""
@@ -88,14 +237,42 @@ class Column:
     name: str
     kind: str  # text | count | integer | number | date | month | flag
     description: str
-    allowed: tuple[str, ...] | None = None
+    allowed: tuple[str, ...] | None = None  # the names the publisher uses, matched exactly
     unit: str = ""
     optional: bool = False
+    spelling: Spelling | None = None  # for an open list: how a name not in `allowed` must be written
+    values: str = ""  # what the names are, in words, where the list is long or open
 
     @property
     def type_name(self) -> str:
-        return {"text": "text", "count": "whole number >= 0", "integer": "whole number", "number": "number",
+        return {"text": "text", "count": f"whole number 0 to {LARGEST:,}",
+                "integer": f"whole number -{LARGEST:,} to {LARGEST:,}", "number": "number",
                 "date": "date YYYY-MM-DD", "month": "month YYYY-MM", "flag": "true/false"}[self.kind]
+
+    def names_ok(self, values: pd.Series) -> pd.Series:
+        """Which names are allowed: known ones, or (in an open list) new ones spelt as published that are not a
+        case variant of a known name nor of a name spelt otherwise earlier in the file."""
+        known = values.isin(self.allowed or ()) | ((values == "") & self.optional)
+        if self.spelling is None:
+            return known
+        folded = values.str.casefold()
+        spelt = values.map({v: self.spelling.problem(v) is None for v in values.unique()})
+        first = values.groupby(folded, sort=False).transform("first")
+        return known | (~folded.isin({a.casefold() for a in self.allowed or ()}) & spelt & (values == first))
+
+    def expected_name(self, found: str, values: pd.Series) -> str:
+        """What a refused name should have been, as precisely as can be told."""
+        variant = next((a for a in self.allowed or () if a.casefold() == found.casefold()), None)
+        if variant is not None:
+            return f"{variant!r}, as published (names are matched exactly)"
+        if self.spelling is None:
+            odd = _odd_character(found)
+            listed = ", ".join(self.allowed[:8]) + (", ..." if len(self.allowed) > 8 else "")
+            return f"one of {listed}" + (f" ({odd})" if odd else "")
+        earlier = values[values.str.casefold() == found.casefold()].iloc[0]
+        if earlier != found:
+            return f"{earlier!r}, as an earlier line writes it (each name spelt one way)"
+        return f"{self.values or 'a name'} spelt as published: {self.spelling.problem(found)}"
 
 
 @dataclass(frozen=True)
@@ -109,6 +286,7 @@ class Table:
     period: str | None  # the column whose range a file covers; None for tables without a time dimension
     category: str  # the column the summary breaks rows down by
     measure: str | None = None  # the column of counts the summary adds up; None where each row is one record
+    unique: tuple[str, ...] = ()  # the columns no two rows of one file share; empty where rows carry no key
 
     @property
     def column_names(self) -> list[str]:
@@ -119,40 +297,50 @@ class Table:
 
 
 def _force(description: str = "police force area (canonical name)") -> Column:
-    return Column("force", "text", description, FORCES)
+    return Column("force", "text", description, FORCES, values="a police force area")
 
 
 def _quarter() -> tuple[Column, ...]:
     """The columns that place a Home Office row: financial year, quarter, force and offence group."""
-    return (Column("financial_year", "text", "financial year, e.g. 2014/15"),
+    return (Column("financial_year", "text", "financial year, two consecutive years written like 2014/15"),
             Column("quarter", "integer", "quarter of the financial year, 1 (April to June) to 4"),
-            _force(), Column("offence_group", "text", "Home Office offence group"))
+            _force(), Column("offence_group", "text", "Home Office offence group", OFFENCE_GROUPS))
+
+
+def _optional(name: str, description: str, allowed: tuple[str, ...], spelling: Spelling | None = None,
+              values: str = "") -> Column:
+    return Column(name, "text", description, allowed, optional=True, spelling=spelling, values=values)
 
 
 QUARTER_KEY = ("financial_year", "quarter", "force")
+_AREA = Column("area", "text", "police force area or local authority", spelling=NAME,
+               values="a police force area or a local authority")
+_AREA_TYPE = Column("area_type", "text", "what the area is", ("police force area", "local authority"))
 
 
 TABLES = {t.name: t for t in (
     Table("recorded_crime", "The force's own extract: crimes and incidents recorded per day, area and series", (
         Column("date", "date", "day the crime or incident was recorded"),
-        Column("area", "text", "local policing unit"),
+        Column("area", "text", "local policing unit", spelling=TEXT, values="a local policing unit"),
         Column("series", "text", "what is counted", tuple(SERIES)),
         Column("count", "count", "crimes or incidents recorded that day", unit="crimes or incidents"),
-    ), key=("date",), period="date", category="series", measure="count"),
+    ), key=("date",), period="date", category="series", measure="count", unique=("date", "area", "series")),
     Table("survey", "The force's surveys: respondents and positive answers per measure and wave or month", (
         Column("measure", "text", "what was asked", tuple(SURVEYS)),
         Column("month", "month", "month of the wave, or of the interviews"),
         Column("respondents", "count", "people who answered", unit="people"),
         Column("positive", "count", "people who gave the positive answer (confident, safe, satisfied)",
                unit="people"),
-    ), key=("measure", "month"), period="month", category="measure", measure="positive"),
+    ), key=("measure", "month"), period="month", category="measure", measure="positive",
+          unique=("measure", "month")),
     Table("audit", "Crime data integrity audit: records examined and records right, by audit and category", (
         Column("audit", "text", "what was audited", AUDITS),
-        Column("category", "text", "the kind of record examined (e.g. rape, robbery)"),
+        Column("category", "text", "the kind of record examined (e.g. rape, robbery)", spelling=TEXT,
+               values="a kind of record"),
         Column("expected", "count", "crimes that should have been recorded, or decisions examined",
                unit="records"),
         Column("correct", "count", "crimes recorded, or decisions found correct", unit="records"),
-    ), key=("audit", "category"), period=None, category="audit", measure="expected"),
+    ), key=("audit", "category"), period=None, category="audit", measure="expected", unique=("audit", "category")),
     Table("street_crime", "data.police.uk street-level crime, counted by month, force, LSOA and crime type", (
         Column("month", "month", "month the crime was recorded"),
         _force("force the crime falls within"),
@@ -166,70 +354,78 @@ TABLES = {t.name: t for t in (
         _force(),
         Column("date", "date", "day of the search"),
         Column("month", "month", "month of the search"),
-        Column("type", "text", "person, vehicle, or person and vehicle search"),
-        Column("age_range", "text", "age band of the person searched", optional=True),
-        Column("gender", "text", "gender of the person searched", optional=True),
-        Column("self_defined_ethnicity", "text", "ethnicity as stated by the person (census 18+1 categories)",
-               optional=True),
-        Column("officer_defined_ethnicity", "text", "ethnicity as recorded by the officer (White, Black, Asian, "
-               "Mixed, Other)", optional=True),
-        Column("legislation", "text", "power used for the search", optional=True),
-        Column("object_of_search", "text", "what was searched for", optional=True),
-        Column("outcome", "text", "outcome of the search", optional=True),
-        Column("outcome_linked", "text", "whether the outcome was linked to the object of search (True/False)",
-               optional=True),
+        Column("type", "text", "person, vehicle, or person and vehicle search", STOP_SEARCH_TYPES),
+        _optional("age_range", "age band of the person searched", AGE_RANGES),
+        _optional("gender", "gender of the person searched", GENDERS),
+        _optional("self_defined_ethnicity", "ethnicity as stated by the person (census 18+1 categories)",
+                  SELF_DEFINED_ETHNICITIES, NAME, "a self-defined ethnicity"),
+        _optional("officer_defined_ethnicity", "ethnicity as recorded by the officer (White, Black, Asian, Mixed, "
+                  "Other)", OFFICER_DEFINED_ETHNICITIES),
+        _optional("legislation", "power used for the search", LEGISLATION, NAME, "a power"),
+        _optional("object_of_search", "what was searched for", OBJECTS_OF_SEARCH, NAME, "an object of search"),
+        _optional("outcome", "outcome of the search", STOP_SEARCH_OUTCOMES, NAME, "an outcome"),
+        _optional("outcome_linked", "whether the outcome was linked to the object of search (True/False)",
+                  TRUE_FALSE),
     ), key=("force", "month"), period="month", category="outcome"),
     Table("outcomes", "data.police.uk outcomes, counted by month, force, LSOA and outcome type", (
         Column("month", "month", "month the outcome was recorded"),
         _force("force the crime falls within"),
         Column("lsoa_code", "text", "2011 LSOA, empty where unknown", optional=True),
-        Column("outcome_type", "text", "outcome category"),
+        Column("outcome_type", "text", "outcome category", POLICE_UK_OUTCOMES, spelling=NAME,
+               values="a data.police.uk outcome category"),
         Column("count", "count", "outcomes", unit="outcomes"),
     ), key=("force", "month"), period="month", category="outcome_type", measure="count"),
     Table("recorded_crime_quarterly", "Home Office police recorded crime, quarterly counts by force and "
-          "offence group", (
+          "offence group. Rows for the same quarter, force and group are added up, as published; a line that "
+          "repeats an earlier one exactly is refused", (
         *_quarter(),
         Column("count", "integer", "offences recorded in the quarter", unit="offences"),
     ), key=QUARTER_KEY, period="financial_year", category="offence_group", measure="count"),
     Table("recorded_crime_by_code", "Home Office police recorded crime, quarterly counts by force and offence "
-          "code", (
+          "code. Rows for the same quarter, force and code are added up, as published; a line that repeats an "
+          "earlier one exactly (its row number included) is refused", (
         *_quarter(),
-        Column("offence_subgroup", "text", "Home Office offence subgroup"),
-        Column("offence_code", "text", "Home Office offence code"),
-        Column("offence_description", "text", "offence as described in the counting rules"),
+        Column("offence_subgroup", "text", "Home Office offence subgroup", OFFENCE_SUBGROUPS, spelling=NAME,
+               values="an offence subgroup"),
+        Column("offence_code", "text", "Home Office offence code", spelling=CODE, values="an offence code"),
+        Column("offence_description", "text", "offence as described in the counting rules", spelling=NAME,
+               values="an offence description"),
         Column("count", "integer", "offences recorded in the quarter; may be negative where crimes cancelled in "
                "the quarter outnumber those recorded", unit="offences"),
     ), key=QUARTER_KEY, period="financial_year", category="offence_group", measure="count"),
     Table("crime_outcomes", "Home Office crime outcomes by force, quarter, offence and outcome", (
         *_quarter(),
-        Column("offence_code", "text", "Home Office offence code"),
-        Column("outcome_group", "text", "outcome group"),
-        Column("outcome_type", "text", "outcome type number"),
+        Column("offence_code", "text", "Home Office offence code", spelling=CODE, values="an offence code"),
+        Column("outcome_group", "text", "outcome group", OUTCOME_GROUPS),
+        Column("outcome_type", "text", "outcome type number", OUTCOME_TYPES, values="a number from 0 to 22"),
         Column("outcomes", "integer", "outcomes recorded in the quarter; may be negative where the quarter "
                "reverses outcomes recorded earlier", unit="outcomes"),
-    ), key=QUARTER_KEY, period="financial_year", category="outcome_group", measure="outcomes"),
+    ), key=QUARTER_KEY, period="financial_year", category="outcome_group", measure="outcomes",
+          unique=("financial_year", "quarter", "force", "offence_code", "outcome_type")),
     Table("rolling_year_crime", "ONS police recorded crime by police force area: totals for the 12 months "
           "ending on each date", (
         Column("period_end", "date", "last day of the 12 months"),
         _force("police force area, or fraud reporting body"),
-        Column("region", "text", "region of the force area"),
-        Column("offence", "text", "ONS offence category as published at that date"),
+        Column("region", "text", "region of the force area", ONS_REGIONS),
+        Column("offence", "text", "ONS offence category as published at that date", ONS_OFFENCES),
         Column("count", "count", "offences in the 12 months", unit="offences"),
-    ), key=("period_end", "force"), period="period_end", category="offence", measure="count"),
+    ), key=("period_end", "force"), period="period_end", category="offence", measure="count",
+          unique=("period_end", "force", "offence")),
     Table("population", "ONS mid-year population estimates", (
         Column("year", "integer", "year of the mid-year (30 June) estimate"),
-        Column("area", "text", "police force area or local authority"),
-        Column("area_type", "text", "what the area is", ("police force area", "local authority")),
+        _AREA, _AREA_TYPE,
         Column("population", "count", "residents", unit="people"),
-    ), key=("year", "area_type", "area"), period="year", category="area_type", measure="population"),
+    ), key=("year", "area_type", "area"), period="year", category="area_type", measure="population",
+          unique=("year", "area_type", "area")),
     Table("census_ethnicity", "2011 Census usual residents by ethnic group", (
-        Column("area", "text", "police force area or local authority"),
-        Column("area_type", "text", "what the area is", ("police force area", "local authority")),
+        _AREA, _AREA_TYPE,
         Column("classification", "text", "which grouping the ethnic group belongs to",
                ("police-defined", "census")),
-        Column("ethnic_group", "text", "ethnic group as published"),
+        Column("ethnic_group", "text", "ethnic group as published", POLICE_DEFINED_GROUPS, spelling=NAME,
+               values="an ethnic group"),
         Column("population", "count", "usual residents in 2011", unit="people"),
-    ), key=("area_type", "area", "classification"), period=None, category="classification", measure="population"),
+    ), key=("area_type", "area", "classification"), period=None, category="classification", measure="population",
+          unique=("area_type", "area", "classification", "ethnic_group")),
     Table("lookup", "Reference lookups: LSOA to local authority and force, local authority to force, "
           "offence codes to groups and data.police.uk categories, data.police.uk force ids", (
         Column("lookup", "text", "which lookup the row belongs to",
@@ -239,7 +435,7 @@ TABLES = {t.name: t for t in (
         Column("parent_code", "text", "the code it belongs to", optional=True),
         Column("parent_name", "text", "the name it belongs to, e.g. the force", optional=True),
         Column("value", "text", "a further attribute: category, weight or population", optional=True),
-    ), key=("lookup",), period=None, category="lookup"),
+    ), key=("lookup",), period=None, category="lookup", unique=("lookup", "code")),
 )}
 
 
@@ -247,12 +443,14 @@ def _schema(table: Table) -> pa.DataFrameSchema:
     columns = {}
     for column in table.columns:
         checks = []
-        if column.allowed:
-            checks.append(pa.Check.isin(list(column.allowed)))
+        if column.allowed or column.spelling:
+            checks.append(pa.Check(column.names_ok, name="names"))
         if column.kind == "count":
-            checks.append(pa.Check.ge(0))
+            checks.append(pa.Check.in_range(0, LARGEST))
+        if column.kind == "integer":
+            checks.append(pa.Check.in_range(-LARGEST, LARGEST))
         if column.kind == "month":
-            checks.append(pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$"))
+            checks.append(pa.Check.str_matches(r"^[0-9]{4}-(0[1-9]|1[0-2])$"))
         if column.kind == "text" and not column.optional:
             checks.append(pa.Check.str_length(min_value=1))
         dtype = {"count": "int64", "integer": "int64", "number": "float64", "date": "datetime64[ns]",
@@ -264,12 +462,19 @@ def _schema(table: Table) -> pa.DataFrameSchema:
 SCHEMAS = {name: _schema(table) for name, table in TABLES.items()}
 
 
-def validate(table_name: str, frame: pd.DataFrame, where) -> pd.DataFrame:
-    """Check `frame` against its contract; `where(index, column)` names the source line and column of a cell.
+def validate(table_name: str, frame: pd.DataFrame, where, written) -> pd.DataFrame:
+    """Check `frame` against its contract: each cell, then that no two rows share the table's unique key.
+    `where(index, column)` names the source line and column of a cell, and `written(index, column)` gives it as
+    the file writes it (None for a value the file does not hold, such as a force named by the file name).
 
     Returns the frame with exactly the contract's columns, in order.
     """
     table = TABLES[table_name]
+
+    def fail(index: int, column: str, found, expected: str) -> InputError:
+        as_written = written(index, column)
+        return InputError(f"{where(index, column)}: found {shown(found if as_written is None else as_written)}; "
+                          f"expected {expected}")
     try:
         checked = SCHEMAS[table_name].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -278,32 +483,47 @@ def validate(table_name: str, frame: pd.DataFrame, where) -> pd.DataFrame:
             raise InputError(f"{where(None, None)}: {errors.failure_cases.iloc[0]['check']}") from None
         first = cases.sort_values("index", kind="stable").iloc[0]
         column = table.column(first["column"])
-        expected = _expected(column)
         found = first["failure_case"]
-        shown = repr(found) if isinstance(found, str) else str(found)
-        raise InputError(f"{where(int(first['index']), column.name)}: found {shown}; expected {expected}") from None
+        expected = (column.expected_name(str(found), frame[column.name]) if first["check"] == "names"
+                    else _expected(column))
+        raise fail(int(first["index"]), column.name, found, expected) from None
+    if table.unique:
+        repeated = checked.duplicated(list(table.unique)).to_numpy()
+        if repeated.any():
+            index = int(checked.index[repeated][0])
+            column = next(c for c in table.unique if written(index, c) is not None)
+            raise fail(index, column, checked[column].loc[index], f"one row per {_words(table.unique)} (this one "
+                       "repeats an earlier row)")
     return checked[table.column_names]
 
 
+def _words(columns: tuple[str, ...]) -> str:
+    names = [c.replace("_", " ") for c in columns]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
 def _expected(column: Column) -> str:
-    if column.allowed:
-        shown = ", ".join(column.allowed[:8]) + (", ..." if len(column.allowed) > 8 else "")
-        return f"one of {shown}"
-    return {"count": "a whole number of 0 or more", "month": "a month written YYYY-MM"}.get(
-        column.kind, f"a non-empty {column.type_name}")
+    return {"count": f"a whole number from 0 to {LARGEST:,}",
+            "integer": f"a whole number from -{LARGEST:,} to {LARGEST:,}",
+            "month": "a month written YYYY-MM"}.get(column.kind, f"a non-empty {column.type_name}")
 
 
 def markdown() -> str:
     """The contract as Markdown, for the book's input contract page (a test keeps the two the same)."""
-    parts = []
+    spellings = "; ".join(f"a *{s.name}* is {s.rule}" for s in (NAME, CODE, TEXT))
+    parts = [f"Names in an open list are the ones listed, or a new one spelt as the publisher spells them "
+             f"({spellings}) that is not a case variant of a listed one; within one file, each name is spelt one "
+             "way.\n"]
     for table in TABLES.values():
-        parts.append(f"### `{table.name}`\n\n{table.description}. A newer file replaces the rows with the same "
-                     f"{', '.join(table.key)}.\n\n| column | type | allowed values | unit | meaning |\n"
+        unique = f" One row per {_words(table.unique)}: a file that repeats one is refused." if table.unique else ""
+        parts.append(f"### `{table.name}`\n\n{table.description}.{unique} A newer file replaces the rows with the "
+                     f"same {', '.join(table.key)}.\n\n| column | type | allowed values | unit | meaning |\n"
                      f"|---|---|---|---|---|")
         for column in table.columns:
-            allowed = ", ".join(column.allowed) if column.allowed and len(column.allowed) <= 12 else (
-                "a police force area" if column.allowed == FORCES else
-                "a data.police.uk crime category" if column.allowed else "")
+            listed = ", ".join(column.allowed or ())
+            allowed = column.values or listed
+            if column.spelling:
+                allowed = f"{f'{listed}; or a new one' if listed else allowed} spelt as a *{column.spelling.name}*"
             if column.optional:
                 allowed = (allowed + "; " if allowed else "") + "may be empty"
             parts.append(f"| `{column.name}` | {column.type_name} | {allowed} | {column.unit} | "

@@ -1,10 +1,11 @@
 """The force's own files in spcb's formats: the daily extract (`date,area,series,count`), survey results and
 the crime data integrity audit, each described by an `extract.yml` beside it or in a folder above it.
 
-The extract holds one row per date, area and series. A part (positive answers, correct records) can never
-exceed its whole. `extract.yml` gives the title named under every table, whether the data is a
-demonstration, a note, and optionally the day it was published: no row may be dated after that day, nor
-after the day of the ingest.
+The extract holds one row per date, area and series, the survey one per measure and month, the audit one
+per audit and category; an area or a category is spelt one way within a file. A part (positive answers,
+correct records) can never exceed its whole. `extract.yml` gives the title named under every table, whether
+the data is a demonstration (`true` or `false`, not in quotes), a note, and optionally the day it was
+published: no row may be dated after that day, nor after the day of the ingest.
 """
 from __future__ import annotations
 
@@ -25,13 +26,7 @@ def _spcb_extract(source: Source, context: Context) -> Parsed:
         "series": source.column("series"),
         "count": source.numbers("count"),
     })
-    frame = source.validated("recorded_crime", frame, {})
-    duplicated = frame.duplicated(["date", "area", "series"])
-    if duplicated.any():
-        index = int(duplicated.to_numpy().nonzero()[0][0])
-        raise source.fail(index, "date", source.frame["date"].iloc[index],
-                          "one row per date, area and series (this one repeats an earlier row)")
-    return Parsed("recorded_crime", frame, len(frame))
+    return Parsed("recorded_crime", source.validated("recorded_crime", frame, {}), len(frame))
 
 
 def _canonical(source: Source, table: str) -> pd.DataFrame:
@@ -46,7 +41,7 @@ def _not_more(source: Source, frame: pd.DataFrame, part: str, whole: str) -> Non
     over = frame[part] > frame[whole]
     if over.any():
         index = int(over.to_numpy().nonzero()[0][0])
-        raise source.fail(index, part, source.frame[part].iloc[index], f"at most {whole} ({frame[whole].iloc[index]})")
+        raise source.fail(index, part, f"at most {whole} ({frame[whole].iloc[index]})")
 
 
 def _survey(source: Source, context: Context) -> Parsed:

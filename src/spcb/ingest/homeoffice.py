@@ -2,11 +2,15 @@
 outcomes, and the offence code lookup.
 
 Counts may be negative in these tables (cancelled crimes netted off) and are kept as published. Financial
-years are written like 2014/15 and quarters run from 1 to 4. The tidied outcomes file writes a missing value
-as NA: rows with nothing to count are set aside with their reason.
+years are written like 2014/15 (two consecutive years) and quarters run from 1 to 4. The quarterly tables
+publish some quarter, force and group (or code) more than once, to be added up, so there a line is refused
+only if it repeats an earlier one exactly; the outcomes file has one row per quarter, force, offence code and
+outcome type. The tidied outcomes file writes a missing value as NA: rows with nothing to count are set aside
+with their reason.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pandas as pd
@@ -24,16 +28,20 @@ def _quarterly(source: Source, table: str, names: dict[str, str]) -> Parsed:
                                                   "offence_description") if c in names},
         "count": source.numbers(names["count"]),
     })
-    bad_year = ~frame["financial_year"].str.match(r"^\d{4}/\d{2}$")
-    if bad_year.any():
-        index = int(bad_year.to_numpy().nonzero()[0][0])
-        raise source.fail(index, names["financial_year"], frame["financial_year"].iloc[index],
-                          "a financial year written like 2014/15")
-    bad_quarter = ~frame["quarter"].isin([1, 2, 3, 4])
-    if bad_quarter.any():
-        index = int(bad_quarter.to_numpy().nonzero()[0][0])
-        raise source.fail(index, names["quarter"], source.frame[names["quarter"]].iloc[index], "a quarter from 1 to 4")
-    return Parsed(table, source.validated(table, frame, names), len(frame))
+    _check_quarters(source, frame, names)
+    rows = source.validated(table, frame, names)
+    source.refuse_repeated_lines(names["financial_year"])
+    return Parsed(table, rows, len(frame))
+
+
+def _check_quarters(source: Source, frame: pd.DataFrame, names: dict[str, str]) -> None:
+    """Financial years of two consecutive years written like 2014/15, and quarters from 1 to 4."""
+    years = frame["financial_year"]
+    consecutive = {y: re.fullmatch(r"[0-9]{4}/[0-9]{2}", y) is not None and (int(y[:4]) + 1) % 100 == int(y[5:])
+                   for y in years.unique()}
+    source.refuse(~years.map(consecutive), names["financial_year"],
+                  "a financial year of two consecutive years written like 2014/15")
+    source.refuse(~frame["quarter"].isin([1, 2, 3, 4]), names["quarter"], "a quarter from 1 to 4")
 
 
 def _offence_group(source: Source, context: Context) -> Parsed:
@@ -63,7 +71,9 @@ def _crime_outcomes(source: Source, context: Context) -> Parsed:
         "outcome_type": source.column("outcome_type"),
         "outcomes": source.numbers("force_outcomes_recorded_in_quarter"),
     })
-    origin = {"quarter": "financial_quarter", "force": "force_name", "outcomes": "force_outcomes_recorded_in_quarter"}
+    origin = {"financial_year": "financial_year", "quarter": "financial_quarter", "force": "force_name",
+              "outcomes": "force_outcomes_recorded_in_quarter"}
+    _check_quarters(source, frame, origin)
     rejected = Counter({"rows of NA only": int(blank.sum()), "rows with no outcome count (NA)": int(no_count.sum())})
     return Parsed("crime_outcomes", source.validated("crime_outcomes", frame, origin), len(raw), +rejected)
 

@@ -1,9 +1,10 @@
 """ONS files: recorded crime by police force area (rolling 12-month totals), mid-year population by force
 area or local authority, and the LSOA, local authority and offence severity lookups.
 
-Rolling totals end on a quarter's last day (one published date, 30-12-2017, is snapped to the 31st).
-Negative rolling totals, and the zero rows ONS publishes under an offence's name not in use at that date,
-are set aside with their reasons.
+Rolling totals end on a quarter's last day (one published date, 30-12-2017, is snapped to the 31st), one row
+per date, force and offence, the offences and regions as ONS names them. Negative rolling totals, and the
+zero rows ONS publishes under an offence's name not in use at that date, are set aside with their reasons.
+A population file has one row per year and names each area once in its header.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .contract import InputError, force_name
+from .contract import InputError, force_name, shown
 from .source import Context, Format, Parsed, Source, lookup_rows, wide_rows
 
 # ONS publishes renamed offences side by side, with a zero row under the name not in use at that date.
@@ -25,10 +26,7 @@ def _rolling_year(source: Source, context: Context) -> Parsed:
     month_end = dates + pd.offsets.MonthEnd(0)
     # One date is published as 30-12-2017: a quarter's last day written one day early. Snap it to the end.
     dates = dates.where(~((month_end - dates).dt.days == 1) | ~dates.dt.month.isin([3, 6, 9, 12]), month_end)
-    not_quarter_end = (dates != month_end) | ~dates.dt.month.isin([3, 6, 9, 12])
-    if not_quarter_end.any():
-        index = int(not_quarter_end.to_numpy().nonzero()[0][0])
-        raise source.fail(index, column, source.frame[column].iloc[index], "the last day of a quarter")
+    source.refuse((dates != month_end) | ~dates.dt.month.isin([3, 6, 9, 12]), column, "the last day of a quarter")
     counts = source.numbers("Rolling year total number of offences")
     negative = counts < 0
     frame = pd.DataFrame({"period_end": dates, "force": source.forces("PFA"), "region": source.column("Region"),
@@ -52,17 +50,19 @@ def _population_la(source: Source, context: Context) -> Parsed:
 
 def _population(source: Source, area_type: str) -> Parsed:
     areas = [c for c in source.header if c != "year"]
-    if area_type == "police force area":
-        unknown = [c for c in areas if force_name(c) is None]
-        if unknown:
-            raise InputError(f"{source.path}:1:{source.header.index(unknown[0]) + 1}: found the column "
-                             f"{unknown[0]!r}; expected the name of a police force area")
+    names = {c: force_name(c) if area_type == "police force area" else c for c in areas}
+    seen: set[str] = set()
+    for column in areas:
+        where = f"{source.path}:1:{source.header.index(column) + 1}: found the column {shown(column)}"
+        if names[column] is None:
+            raise InputError(f"{where}; expected the name of a police force area")
+        if names[column] in seen:
+            raise InputError(f"{where}; expected each area once ({names[column]!r} has a column already)")
+        seen.add(names[column])
     years = source.numbers("year")
-    return wide_rows(source, ["year"], areas, lambda long: pd.DataFrame({
-        "year": years.iloc[long["_line"]].to_numpy(),
-        "area": long["_column"].map(lambda c: force_name(c) or c) if area_type == "police force area"
-        else long["_column"],
-        "area_type": area_type, "population": long["_value"]}), "population")
+    return wide_rows(source, {"year": "year"}, areas, lambda long: pd.DataFrame({
+        "year": years.iloc[long["_line"]].to_numpy(), "area": long["_column"].map(names),
+        "area_type": area_type, "population": long["_value"]}), "population", from_header="area")
 
 
 def _lsoa(source: Source, context: Context) -> Parsed:

@@ -1,9 +1,10 @@
 """data.police.uk archive files: street-level crime, outcomes and stop and search, one force and month a file,
 and the site's force identifiers.
 
-The file name carries the month (and, for stop and search, the force); every row must fall in that month.
-Street crime and outcomes are stored as counts per month, force, LSOA and category; stop and search keeps
-one row per search, dated in UTC as the archive files them.
+The file name carries the month (and, for stop and search, the force), in lower-case ASCII as the archive
+writes it; every row must fall in that month. Categories are the archive's, matched exactly (see the
+contract). Street crime and outcomes are stored as counts per month, force, LSOA and category; stop and
+search keeps one row per search, dated in UTC as the archive files them.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ POLICE_UK_STOP = ("Type", "Date", "Part of a policing operation", "Policing oper
                   "Object of search", "Outcome", "Outcome linked to object of search",
                   "Removal of more than just outer clothing")
 
+STOP_AND_SEARCH_NAME = r"^([0-9]{4}-[0-9]{2})-([a-z-]+)-stop-and-search\.csv(\.gz)?$"
+
 POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                       "LSOA code", "LSOA name", "Outcome type")
 
@@ -29,15 +32,11 @@ POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longi
 def _check_month(source: Source, months: pd.Series, column: str) -> None:
     """data.police.uk files are named for their month, which cannot be after the last date a row may carry;
     every row must fall in it."""
-    named = re.match(r"^(\d{4}-\d{2})", source.path.name).group(1)
+    named = source.path.name[:7]
     if source.latest and named > source.latest[0].isoformat()[:7]:
         raise InputError(f"{source.path}:1:1: the file name says {named}; expected a month no later than "
                          f"{source.latest[0].isoformat()[:7]} ({source.latest[1]})")
-    wrong = months != named
-    if wrong.any():
-        index = int(wrong.to_numpy().nonzero()[0][0])
-        raise source.fail(index, column, source.frame[column].iloc[index],
-                          f"the month {named}, as the file name says")
+    source.refuse(months != named, column, f"the month {named}, as the file name says")
 
 
 def _police_uk_counts(source: Source, context: Context, table: str, category: str, canonical: str) -> Parsed:
@@ -70,7 +69,7 @@ def _outcomes(source: Source, context: Context) -> Parsed:
 
 
 def _stop_search(source: Source, context: Context) -> Parsed:
-    slug = re.match(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv(\.gz)?$", source.path.name).group(1)
+    slug = re.match(STOP_AND_SEARCH_NAME, source.path.name).group(2)
     force = force_name(slug.replace("-", " "))
     if force is None:
         raise InputError(f"{source.path}: the file name names the force {slug!r}, which is not a police force area")
@@ -87,7 +86,11 @@ def _stop_search(source: Source, context: Context) -> Parsed:
         "legislation": source.column("Legislation"), "object_of_search": source.column("Object of search"),
         "outcome": source.column("Outcome"), "outcome_linked": source.column("Outcome linked to object of search"),
     })
-    origin = {"date": "Date", "month": "Date", "type": "Type"}
+    origin = {"date": "Date", "month": "Date", "type": "Type", "age_range": "Age range", "gender": "Gender",
+              "self_defined_ethnicity": "Self-defined ethnicity",
+              "officer_defined_ethnicity": "Officer-defined ethnicity", "legislation": "Legislation",
+              "object_of_search": "Object of search", "outcome": "Outcome",
+              "outcome_linked": "Outcome linked to object of search"}
     return Parsed("stop_search", source.validated("stop_search", frame, origin), len(frame))
 
 
@@ -100,9 +103,9 @@ FORMATS = (
     Format("police-uk-force-ids", "data.police.uk force identifiers", "lookup", ("id", "Label", "Population 2010"),
            _force_ids),
     Format("police-uk-street", "data.police.uk street-level crime, one month of one force", "street_crime",
-           POLICE_UK_STREET, _street, filename=r"^(\d{4}-\d{2})-[a-z-]+-street\.csv$"),
+           POLICE_UK_STREET, _street, filename=r"^([0-9]{4}-[0-9]{2})-[a-z-]+-street\.csv$"),
     Format("police-uk-stop-and-search", "data.police.uk stop and search, one month of one force", "stop_search",
-           POLICE_UK_STOP, _stop_search, filename=r"^(\d{4}-\d{2})-[a-z-]+-stop-and-search\.csv(\.gz)?$"),
+           POLICE_UK_STOP, _stop_search, filename=STOP_AND_SEARCH_NAME),
     Format("police-uk-outcomes", "data.police.uk outcomes, one month of one force", "outcomes", POLICE_UK_OUTCOMES,
-           _outcomes, filename=r"^(\d{4}-\d{2})-[a-z-]+-outcomes\.csv$"),
+           _outcomes, filename=r"^([0-9]{4}-[0-9]{2})-[a-z-]+-outcomes\.csv$"),
 )

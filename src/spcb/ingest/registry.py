@@ -1,22 +1,22 @@
 """The registry of published file formats: which one a file is, from its name or its header, and reading it.
 
 A file's format is known by its name (data.police.uk archive files) or by its header. Reading checks the
-file as a whole (text not a spreadsheet, a header, no truncated line, months that agree with the name)
-and then every cell against the contract, so a bad file is refused with one line an analyst can act on.
+file as a whole (text not a spreadsheet, separated by commas, a header naming each column once, no truncated
+line, months that agree with the name) and then every cell against the contract, so a bad file is refused
+with one line an analyst can act on. An error never repeats more of a file than the one value it found: a
+header that matches no format is not echoed, and a near miss is named only when most of its columns are there.
 Reference lookups are read first, so that the files that use them find them in the same ingest.
 """
 from __future__ import annotations
 
-import csv
-import gzip
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from . import census, force, homeoffice, ons, policeuk
-from .contract import InputError
-from .source import Context, Format, Parsed, Source, opener
+from .contract import InputError, character, shown
+from .source import Context, Format, Parsed, Source, check_shape, records, semicolons_or_tabs
 
 FORMATS = tuple(sorted((*ons.FORMATS, *homeoffice.FORMATS, *policeuk.FORMATS, *force.FORMATS, *census.FORMATS),
                        key=lambda fmt: fmt.table != "lookup"))
@@ -27,42 +27,27 @@ ALLOWED_EXTRA = {"", "Policeuk_Cat", "Rural Urban", "geography code", "date", "L
 
 def recognise(path: Path) -> Format:
     """The format of a file, from its name or header line, before reading the rest."""
-    try:
-        with opener(path)() as handle:
-            header = next(csv.reader(handle), None)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}:1:1: not UTF-8 text (byte {exc.start}); save the file as 'CSV UTF-8'") from None
-    except (gzip.BadGzipFile, EOFError, csv.Error) as exc:
-        raise InputError(f"{path}:1:1: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
-    if header is None or not any(h.strip() for h in header):
+    header = records(path, header_only=True)[0]
+    if not any(header):
         raise InputError(f"{path}:1:1: the file is empty; expected a CSV file with a header line")
-    return _recognise(path, [h.strip() for h in header])
+    separator = semicolons_or_tabs(header)
+    if separator:
+        raise InputError(f"{path}:1:1: the header is separated by {separator}, not commas; save the file as "
+                         "'CSV UTF-8', which separates with commas")
+    return _recognise(path, header)
 
 
 def read_as(fmt: Format, path: Path, context: Context) -> Parsed:
     """Read a file of a recognised format, checking its shape first (no truncated or ragged lines)."""
-    open_file = opener(path)
-    try:
-        with open_file() as handle:
-            reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader)]
-            for number, row in enumerate(reader, start=2):
-                if len(row) != len(header) and any(cell.strip() for cell in row):
-                    raise InputError(f"{path}:{number}:{len(row)}: line has {len(row)} fields; expected "
-                                     f"{len(header)} like the header (is the file cut short?)")
-        with open_file() as handle:
-            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as 'CSV UTF-8'") from None
-    except (gzip.BadGzipFile, EOFError, csv.Error, pd.errors.ParserError) as exc:
-        raise InputError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
-    if frame.empty:
+    header, rows, lines = records(path)
+    check_shape(path, header, rows, lines)
+    if not rows:
         raise InputError(f"{path}:2:1: the file has a header but no rows")
-    frame.columns = header
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
     meta = force.extract_metadata(path)
     latest = min([(context.today, "the day of this ingest"),
                   *([(meta["published"], "the publication date in extract.yml")] if "published" in meta else [])])
-    parsed = fmt.read(Source(path, header, frame, latest), context)
+    parsed = fmt.read(Source(path, header, frame, lines, latest), context)
     parsed.title = str(meta.get("title", fmt.description))
     parsed.demonstration = bool(meta.get("demonstration", False))
     return parsed
@@ -77,23 +62,42 @@ def _recognise(path: Path, header: list[str]) -> Format:
         if fmt.filename is None and (fmt.wide(header) if fmt.wide else set(fmt.columns) <= set(header)):
             _check_header(path, header, fmt)
             return fmt
-    best = max(FORMATS, key=lambda f: len(set(f.columns) & set(header)) / len(f.columns))
+    named = [fmt for fmt in FORMATS if fmt.wide is None]
+    best = max(named, key=lambda f: len(set(f.columns) & set(header)) / len(f.columns))
     missing = [c for c in best.columns if c not in header]
-    raise InputError(f"{path}:1:1: the header matches no known format; the nearest is {best.name} "
-                     f"({best.description}), which also needs the column{'s' if len(missing) > 1 else ''} "
-                     f"{', '.join(repr(m) for m in missing)}")
+    if not missing:
+        odd = next((c for c in path.name if not re.fullmatch(r"[a-z0-9.-]", c)), None)
+        why = f"; {character(odd)} is not a lower-case ASCII letter" if odd else ""
+        raise InputError(f"{path}:1:1: found the file name {shown(path.name)}; expected a name like "
+                         f"{filename_rule(best)}, as the archive names a {best.name} file (its header is one){why}")
+    if len(missing) < len(best.columns) / 2:
+        raise InputError(f"{path}:1:1: the header matches no known format; the nearest is {best.name} "
+                         f"({best.description}), which also needs the column{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(repr(m) for m in missing)}")
+    raise InputError(f"{path}:1:1: the header matches no known format; expected the header of one of the formats "
+                     "`spcb contract` lists")
 
 
 def _check_header(path: Path, header: list[str], fmt: Format) -> None:
+    twice = next((i for i, h in enumerate(header) if h and h in header[:i]), None)
+    if twice is not None:
+        raise InputError(f"{path}:1:{twice + 1}: found the column {shown(header[twice])} a second time; expected "
+                         "each column once")
     missing = [c for c in fmt.columns if c not in header]
     if missing:
-        raise InputError(f"{path}:1:1: missing the column {missing[0]!r} of a {fmt.name} file; found the header "
-                         f"{','.join(header)!r}")
+        raise InputError(f"{path}:1:1: missing the column {missing[0]!r} of a {fmt.name} file (which its name "
+                         "says it is)")
     if fmt.wide is None:
         extra = [c for c in header if c not in fmt.columns and c not in ALLOWED_EXTRA]
         if extra:
-            raise InputError(f"{path}:1:{header.index(extra[0]) + 1}: unexpected column {extra[0]!r} in a "
+            raise InputError(f"{path}:1:{header.index(extra[0]) + 1}: unexpected column {shown(extra[0])} in a "
                              f"{fmt.name} file")
+
+
+def filename_rule(fmt: Format) -> str:
+    """The file name a format is recognised by, written for people (YYYY-MM-<force>-street.csv)."""
+    pattern = (fmt.filename or "").strip("^$").replace(r"([0-9]{4}-[0-9]{2})", "YYYY-MM").replace("\\.", ".")
+    return re.sub(r"\(?\[a-z-\]\+\)?", "<force>", pattern)
 
 
 def priority(fmt: Format) -> int:
@@ -104,9 +108,7 @@ def formats_markdown() -> str:
     """The formats `spcb ingest` recognises, as Markdown, for the book's input contract page."""
     lines = ["| format | what it is | recognised by | into table |", "|---|---|---|---|"]
     for fmt in FORMATS:
-        pattern = (fmt.filename or "").strip("^$").replace(r"(\d{4}-\d{2})", "YYYY-MM").replace(
-            "[a-z-]+", "<force>").replace("\\.", ".")
-        how = (f"file name `{pattern}`" if fmt.filename
+        how = (f"file name `{filename_rule(fmt)}`" if fmt.filename
                else f"header: {fmt.wide_rule}" if fmt.wide else "header columns " +
                ", ".join(f"`{c}`" for c in fmt.columns[:4]) + (", …" if len(fmt.columns) > 4 else ""))
         lines.append(f"| `{fmt.name}` | {fmt.description} | {how} | `{fmt.table}` |")

@@ -4,6 +4,13 @@ Ingesting is all or nothing. Files are read and checked first; the new store is 
 one and swapped in only when everything has succeeded, so a failed ingest leaves the store byte for byte
 as it was. A file already ingested (same SHA-256) changes nothing; a newer file for a period already
 stored replaces that period's rows, and the report says which rows it replaced.
+
+An ingest holds the store's lock (`<data>/store.lock`, see `lock`) from reading the log to swapping the new store
+in, so two ingests into one store run one after the other and keep every row and log entry of both. The new store
+is written to `.store-new`, its log last, so a folder with its log is complete; then `store` is renamed to
+`.store-old` and `.store-new` to `store`. A run killed between the two renames leaves no `store`: whoever next takes
+the lock first puts back the newest complete copy (`.store-new`, else `.store-old`) and only then deletes the
+others, so a saved copy is never deleted before the live store exists.
 """
 from __future__ import annotations
 
@@ -11,17 +18,22 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from . import registry
+from . import lock, registry
 from .contract import TABLES, InputError, Table
 from .source import Context
 
 LOG = "ingest-log.json"
+LOCK = "store.lock"
+NEW, OLD = ".store-new", ".store-old"
+STEPS = ("store-log", "store-old", "store-new")  # the renames of an ingest, in order, for the fault hook
 SOURCE = "source"  # every stored row carries the SHA-256 (first 16 hex digits) of the file it came from
 CSV_SUFFIXES = (".csv", ".csv.gz")
 
@@ -78,7 +90,15 @@ def expand(paths: list[str | Path]) -> list[Path]:
     files = []
     for given in map(Path, paths):
         if given.is_dir():
-            files += sorted(p for p in given.rglob("*") if p.is_file() and p.name.lower().endswith(CSV_SUFFIXES))
+            found = sorted(p for p in given.rglob("*") if p.is_file() and p.name.lower().endswith(CSV_SUFFIXES))
+            if not found:
+                raise InputError(f"{given}: found no .csv or .csv.gz file in this folder or below; expected files "
+                                 "to ingest")
+            outside = next((p for p in found if not p.resolve().is_relative_to(given.resolve())), None)
+            if outside:
+                raise InputError(f"{outside}: a link to a file outside {given}; expected the file itself (or name "
+                                 "the link on the command line)")
+            files += found
         elif given.is_file():
             files.append(given)
         else:
@@ -94,6 +114,24 @@ class Store:
 
     def exists(self) -> bool:
         return (self.root / LOG).exists()
+
+    @contextmanager
+    def held(self) -> Iterator[Store]:
+        """Hold the store's lock, the store recovered first from an ingest that was killed while swapping it."""
+        with lock.hold(self.root.parent / LOCK, f"the store {self.root}"):
+            self.recover()
+            yield self
+
+    def recover(self) -> None:
+        """Put back the newest complete copy if `store` is missing, then delete the copies left beside it."""
+        saved = [self.root.parent / name for name in (NEW, OLD)]
+        if not self.root.exists():
+            for folder in saved:
+                if (folder / LOG).exists():
+                    os.rename(folder, self.root)
+                    break
+        for folder in saved:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def log(self) -> list[dict]:
         return json.loads((self.root / LOG).read_text(encoding="utf-8")) if self.exists() else []
@@ -154,8 +192,14 @@ def _period(table: Table, frame: pd.DataFrame) -> tuple[str, str]:
 
 
 def ingest(paths: list[str | Path], data_dir: str | Path, today: date | None = None) -> list[FileResult]:
-    """Ingest files into the store of `data_dir`, all or nothing."""
-    store = Store(data_dir)
+    """Ingest files into the store of `data_dir`, all or nothing, holding its lock."""
+    files = expand(paths)
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    with Store(data_dir).held() as store:
+        return _ingest(files, store, today)
+
+
+def _ingest(files: list[Path], store: Store, today: date | None) -> list[FileResult]:
     log = store.log()
     known = {entry["sha256"] for entry in log}
     staged: dict[str, pd.DataFrame] = {}
@@ -171,7 +215,7 @@ def ingest(paths: list[str | Path], data_dir: str | Path, today: date | None = N
 
     context = Context(lookup, today)
     results, pending = [], []
-    for path in expand(paths):
+    for path in files:
         digest = sha256(path)
         if digest in known:
             results.append(FileResult(str(path), digest, "unchanged"))
@@ -210,26 +254,26 @@ def _entry(result: FileResult) -> dict:
 
 
 def _write(store: Store, staged: dict[str, pd.DataFrame], log: list[dict]) -> None:
-    """Write the new store beside the old one, then swap: the old store is never half-written."""
+    """Write the new store beside the old one, its log last, then swap them (see the module's rules)."""
     parent = store.root.parent
-    new, old = parent / ".store-new", parent / ".store-old"
-    for folder in (new, old):
-        shutil.rmtree(folder, ignore_errors=True)
+    new, old = parent / NEW, parent / OLD
     try:
         if store.root.exists():
-            shutil.copytree(store.root, new)
+            shutil.copytree(store.root, new, ignore=shutil.ignore_patterns(LOG))
         else:
-            new.mkdir(parents=True)
+            new.mkdir()
         for name, frame in staged.items():
             frame = frame.astype({c.name: "object" for c in TABLES[name].columns if c.kind == "text"})
             frame.to_parquet(new / f"{name}.parquet", index=False)
-        (new / LOG).write_text(json.dumps(log, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written = new / f"{LOG}.new"
+        written.write_text(json.dumps(log, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        lock.rename(written, new / LOG, "store-log")
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
     if store.root.exists():
-        os.replace(store.root, old)
-    os.replace(new, store.root)
+        lock.rename(store.root, old, "store-old")
+    lock.rename(new, store.root, "store-new")
     shutil.rmtree(old, ignore_errors=True)
 
 

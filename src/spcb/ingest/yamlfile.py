@@ -2,13 +2,20 @@
 
 Files are composed into a node tree (not loaded into plain values), so a field that breaks its rule can be
 pointed at where it stands. Each error is one line: `file:line:column: where: what was wrong`. A file is UTF-8
-text, and no mapping anywhere in it gives a key twice (a YAML loader would silently keep the second).
+text, and no mapping anywhere in it gives a key twice (a YAML loader would silently keep the second). A
+true/false field is a YAML boolean written `true` or `false`, never in quotes (a quoted "false" is text).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column of byte `offset` in `data`, as a text editor counts them (from 1, in characters)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
 def compose(path: Path, error: type[Exception], what: str) -> yaml.Node:
@@ -19,8 +26,7 @@ def compose(path: Path, error: type[Exception], what: str) -> yaml.Node:
     except OSError as exc:
         raise error(f"{path}: cannot read the {what}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8")) + 1
+        line, column = position(data, exc.start)
         raise error(f"{path}:{line}:{column}: the {what} file: found the byte 0x{data[exc.start]:02x}, "
                     "which is not UTF-8 text; save the file as UTF-8") from None
     try:
@@ -115,6 +121,14 @@ class Reader:
             raise self.fail(node, where, f"expected a number; found {node.value!r}") from None
 
     def boolean(self, node: yaml.Node, where: str) -> bool:
-        if not isinstance(node, yaml.ScalarNode) or node.value not in ("true", "false"):
-            raise self.fail(node, where, f"expected true or false; found {getattr(node, 'value', '')!r}")
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"
+                and node.value in ("true", "false")):
+            raise self.fail(node, where, f"expected true or false, not in quotes; found {_as_written(node)}")
         return node.value == "true"
+
+
+def _as_written(node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+    quote = node.style if node.style in ("'", '"') else ""
+    return repr(f"{quote}{node.value}{quote}")

@@ -1,7 +1,8 @@
 """Reporting periods: months, financial years and the year-to-date windows the board compares.
 
 The financial year starts on 1 April. Year to date runs from 1 April to the as-of date; "last year"
-is the same window one year earlier (29 February falls back to 28 February).
+is the same window one year earlier (29 February falls back to 28 February). A period is written YYYY-MM and
+an as-of date YYYY-MM-DD, in ASCII digits, in a year from 1900 to 2100.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 FY_START_MONTH = 4
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class PeriodError(ValueError):
@@ -27,9 +30,10 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        match = _PERIOD.match(str(text).strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise PeriodError(f"period {text!r}: expected a month written YYYY-MM, such as 2014-11")
+        match = _PERIOD.fullmatch(str(text).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12 or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            raise PeriodError(f"period {text!r}: expected a month written YYYY-MM, such as 2014-11, in a year from "
+                              f"{FIRST_YEAR} to {LAST_YEAR}")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -163,7 +167,11 @@ def resolve(period: str | Month, as_of: str | date | None, data_first: date, dat
 
 
 def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise PeriodError(f"as-of date {text!r}: expected a date written YYYY-MM-DD, such as 2014-11-24") from None
+    written = str(text).strip()
+    if _DATE.fullmatch(written) and FIRST_YEAR <= int(written[:4]) <= LAST_YEAR:
+        try:
+            return date.fromisoformat(written)
+        except ValueError:
+            pass
+    raise PeriodError(f"as-of date {text!r}: expected a date written YYYY-MM-DD, such as 2014-11-24, in a year from "
+                      f"{FIRST_YEAR} to {LAST_YEAR}")

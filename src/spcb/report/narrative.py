@@ -4,11 +4,23 @@ Analysts write `data/narrative/<period>/<item-id>.md`. An item due this period u
 without commentary is marked "Update required"; an item not due says when its next update is. Beside the
 commentary, `period.yml` pins the period's cut-off once it has been built, so that a rebuild publishes the
 same figures; a new cut-off needs an explicit `--as-of`, and the cut-offs it replaced are kept.
+
+Commentary can link only to web addresses: a link to http://, https:// or mailto:, an image from http:// or
+https://. Pages of the book are linked by spcb itself, never by commentary. `load`, which the build calls before
+any notebook runs, refuses a commentary file that links or points an image anywhere else (a path, `..`, `file:`,
+an anchor), uses a role that links to files or pages (`{download}`, `{doc}`, `{ref}`, `{numref}`, `{any}`) or an
+HTML `<a>` or `<img>` tag, naming the file, line and column. `safe` makes any Markdown from the inputs (commentary,
+the plan's notes) plain: raw HTML, roles, directives and maths are escaped, a fenced block is plain text whatever
+language or directive it names, a line that would set a MyST target or draw a thematic break (which Sphinx
+cannot place first or last in a page's output) is text, footnote labels are made unique to their text (several
+commentaries share a page), and a link or image to anywhere but the web is shown as text.
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +34,21 @@ PERIOD_FILE = "period.yml"
 CARRIED = re.compile(r"^> Carried forward from (.+): update required\.\s*$")
 # Characters that would let commentary carry markup into the page: raw HTML, MyST roles and directives, maths.
 _UNSAFE = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "\\{", "}": "\\}", "$": "\\$"}
+WEB = ("http://", "https://", "mailto:")
+WEB_IMAGE = ("http://", "https://")
+LINKING_ROLES = ("download", "doc", "ref", "numref", "any")
+# What may stand before a block's first character on its line: indentation, blockquote and list markers.
+_LEAD = r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*"
+_FENCE = re.compile(rf"^(?P<lead>{_LEAD})(?P<fence>`{{3,}}(?=[^`]*$)|~{{3,}})(?P<info>.*)$")
+_TARGET = re.compile(rf"^(?P<lead>{_LEAD})\(.+\)=\s*$")
+_BREAK = re.compile(rf"^(?P<lead>{_LEAD})(?P<mark>[-*_])(?:[ \t]*(?P=mark)){{2,}}[ \t]*$")
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+# A link's or image's destination, `](to`, and a link reference definition, `[label]: to`.
+_INLINE = re.compile(r"\]\(\s*(?P<to><[^>\n]*>|[^\s)]*)")
+_DEFINITION = re.compile(rf"^{_LEAD}(?P<open>\[)(?!\^)(?:[^\]\\]|\\.)+\]:[ \t]*\n?[ \t]*(?P<to><[^>\n]*>|\S+)",
+                         re.MULTILINE)
+_ROLE = re.compile(r"\{(?P<name>[\w:.+-]+)\}`")
+_HTML = re.compile(r"<(?P<tag>a|img)\b", re.IGNORECASE)
 
 
 class NarrativeError(ValueError):
@@ -33,7 +60,8 @@ def folder(data_dir: str | Path, period: Month) -> Path:
 
 
 def load(data_dir: str | Path, period: Month, plan: Plan) -> dict[str, str]:
-    """Commentary by item id (and the executive summary), checked against the plan's items."""
+    """Commentary by item id (and the executive summary), checked against the plan's items; a file that links
+    outside the web is refused where the link stands."""
     known = [item.id for item in plan.items] + [SUMMARY]
     texts = {}
     path = folder(data_dir, period)
@@ -47,21 +75,84 @@ def load(data_dir: str | Path, period: Month, plan: Plan) -> dict[str, str]:
             hint = f"; did you mean {guess[0]}.md?" if guess else f"; expected the id of an item in {plan.source}"
             raise NarrativeError(f"{file}:1:1: no item {file.stem!r} in the plan{hint}")
         try:
-            texts[file.stem] = file.read_text(encoding="utf-8").strip()
+            text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             line = file.read_bytes()[: exc.start].count(b"\n") + 1
             raise NarrativeError(f"{file}:{line}:1: not UTF-8 text (byte {exc.start}); "
                                  "save the file as UTF-8") from None
+        refused = min(_refused(text), default=None)
+        if refused:
+            offset, problem = refused
+            line, column = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+            raise NarrativeError(f"{file}:{line}:{column}: {problem}")
+        texts[file.stem] = text.strip()
     return texts
 
 
-def safe(text: str) -> str:
-    """Commentary as plain Markdown: no raw HTML, no roles or directives, no maths.
+def _links(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """Every link and image whose destination is not on the web: (the offset of the bracket or parenthesis that
+    makes it a link, the offset of its destination, the destination, whether it is an image)."""
+    for match in _INLINE.finditer(text):
+        image = _opened_with(text, match.start()) == "!"
+        if not match["to"].lower().startswith(WEB_IMAGE if image else WEB):
+            yield match.start() + 1, match.start("to"), match["to"], image
+    for match in _DEFINITION.finditer(text):
+        if not match["to"].lower().startswith(WEB):
+            yield match.start("open"), match.start("to"), match["to"], False
 
-    Markdown emphasis, lists and links still work; a blockquote marker at the start of a line is kept.
+
+def _opened_with(text: str, close: int) -> str:
+    """The character before the bracket that the bracket at `close` closes ('!' for an image)."""
+    depth = 0
+    for index in range(close, -1, -1):
+        if text[index] in "[]" and not _escaped(text, index):
+            depth += 1 if text[index] == "]" else -1
+            if depth == 0:
+                return text[index - 1:index]
+    return ""
+
+
+def _escaped(text: str, index: int) -> bool:
+    start = index
+    while start and text[start - 1] == "\\":
+        start -= 1
+    return (index - start) % 2 == 1
+
+
+def _refused(text: str) -> Iterator[tuple[int, str]]:
+    """What commentary may not hold, each as (its offset, 'found ...; expected ...')."""
+    for _, offset, to, image in _links(text):
+        yield offset, (f"found an image from {to!r}; expected an image from a web address (http:// or https://)"
+                       if image else
+                       f"found a link to {to!r}; expected a link to a web address (http://, https:// or mailto:)")
+    for match in _ROLE.finditer(text):
+        if match["name"].rsplit(":", 1)[-1] in LINKING_ROLES:
+            yield match.start(), (f"found the role {{{match['name']}}}; expected a link to a web address, written "
+                                  "[text](https://...)")
+    for match in _HTML.finditer(text):
+        yield match.start(), (f"found an HTML <{match['tag']}> tag; expected " + (
+            "an image from a web address, written ![text](https://...)" if match["tag"].lower() == "img" else
+            "a link to a web address, written [text](https://...)"))
+
+
+def safe(text: str) -> str:
+    """Commentary as plain Markdown: no raw HTML, no roles or directives, no maths, no MyST targets, no code
+    language, no thematic breaks, and links only to the web.
+
+    Markdown emphasis, lists, footnotes and links to the web still work; a blockquote marker at the start of a
+    line is kept.
     """
+    tag = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    text = _FOOTNOTE.sub(rf"[^{tag}-\1]", text)
+    for mark in sorted((mark for mark, *_ in _links(text)), reverse=True):
+        text = text[:mark] + "\\" + text[mark:]
     lines = []
     for line in text.splitlines():
+        fence, block = _FENCE.match(line), _TARGET.match(line) or _BREAK.match(line)
+        if fence and fence["info"].strip():
+            line = fence["lead"] + fence["fence"] + "text"
+        elif block:
+            line = block["lead"] + "\\" + line[block.end("lead"):]
         quote = re.match(r"^(\s*>\s?)", line)
         head, body = (quote.group(1), line[quote.end():]) if quote else ("", line)
         lines.append(head + "".join(_UNSAFE.get(ch, ch) for ch in body))

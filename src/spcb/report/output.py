@@ -1,9 +1,16 @@
 """How pages reach the notebook: the page title (glued into its heading), Markdown, tables with a CSV download
-beside them, and PNG figures whose alt text travels in their metadata. The only module that talks to IPython."""
+beside them, and PNG figures whose alt text travels in their metadata. The only module that talks to IPython.
+
+Text from the inputs (the plan's titles, leads and labels, the titles of source files, sentences built from them)
+reaches Markdown as plain text (`plain`): whatever Markdown or MyST would read as a link, an image, a role, HTML,
+maths or emphasis is escaped, and it stays on one line, so it can neither link nor mark anything up. Inside a role
+(`words`) it loses its backticks and angle brackets, which would end the role or name its target.
+"""
 from __future__ import annotations
 
 import base64
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +20,17 @@ from myst_nb import glue
 from . import tables
 
 DOWNLOADS = Path("downloads")
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>$&])")
+
+
+def plain(text: str) -> str:
+    """Text from the inputs as Markdown that shows exactly that text."""
+    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
+def words(text: str) -> str:
+    """Text from the inputs as the words of a role, e.g. {ref}`words <target>`."""
+    return " ".join(text.replace("`", "").replace("<", "").replace(">", "").split())
 
 
 def title(text: str) -> None:
@@ -30,28 +48,27 @@ def table(frame: pd.DataFrame, caption: str, table_id: str, source: str, data: p
     path = DOWNLOADS / f"{table_id}.csv"
     path.parent.mkdir(exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    (frame if data is None else data).to_csv(partial, index=False, lineterminator="\n")
+    partial.write_text(tables.csv_text(frame if data is None else data), encoding="utf-8", newline="")
     os.replace(partial, path)  # the summary and an objective page may write the same table at once
-    label = caption.replace("<", "").replace(">", "").replace("`", "")
-    display(Markdown(f"{{download}}`Download the data: {label} (CSV) <{path.as_posix()}>`"))
+    display(Markdown(f"{{download}}`Download the data: {words(caption)} (CSV) <{path.as_posix()}>`"))
 
 
 def figure(png: bytes, alt: str, source: str) -> None:
     """A PNG figure whose alt text travels in its output metadata, followed by its source."""
     encoded = base64.b64encode(png).decode("ascii")
     display({"image/png": encoded, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
-    display(Markdown(f"*Source: {source}.*"))
+    display(Markdown(f"*Source: {plain(source)}.*"))
 
 
 def computed(subject: str, lines: list[str]) -> str:
-    return (f":::{{admonition}} Computed from the data: {subject}\n:class: tip spcb-computed\n"
-            + "\n".join(f"- {line}" for line in lines) + "\n:::")
+    return (f":::{{admonition}} Computed from the data: {plain(subject)}\n:class: tip spcb-computed\n"
+            + "\n".join(f"- {plain(line)}" for line in lines) + "\n:::")
 
 
 def not_available(subject: str, reason: str) -> None:
-    """What an optional panel shows when its source does not cover the period."""
+    """What an optional panel shows when its source does not cover the period (`reason` is Markdown)."""
     markdown(f":::{{admonition}} Not available for this period\n:class: note spcb-not-available\n"
-             f"**{subject}**: {reason}.\n:::")
+             f"**{plain(subject)}**: {reason}.\n:::")
 
 
 def update_required(text: str) -> str:

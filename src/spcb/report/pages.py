@@ -33,14 +33,14 @@ def objective(ctx: PageContext, objective_id: str) -> None:
     output.markdown(panels.preamble(ctx, uses_data=any(i.measures or i.milestone_table or i.panels
                                                        for i in found.items)))
     output.markdown("**On this page**\n\n" + "\n".join(
-        f"- {{ref}}`{item.title} <{item.id}>`" for item in found.items))
+        f"- {{ref}}`{output.words(item.title)} <{item.id}>`" for item in found.items))
     for item in found.items:
         _item(ctx, item)
 
 
 def _item(ctx: PageContext, item: Item) -> None:
     kind = "Milestone" if item.kind == "milestone" else "Deliverable"
-    output.markdown(f"({item.id})=\n## {item.title}\n\n**{kind}** · {item.lead_line}\n\n"
+    output.markdown(f"({item.id})=\n## {output.plain(item.title)}\n\n**{kind}** · {output.plain(item.lead_line)}\n\n"
                     f"{panels.update_text(ctx, item, ctx.update(item))}")
     if item.milestone_table:
         panels.milestone_table(ctx)
@@ -58,14 +58,15 @@ def summary(ctx: PageContext) -> None:
     """The executive summary: the headline position, every item's status, and what is awaited."""
     plan, window = ctx.plan, ctx.window
     output.title("Executive summary")
-    output.markdown(f"**Performance against the milestones and deliverables in the {plan.title}.** "
-                    f"Report of {plan.force} to the {plan.board} for {ctx.period.name}.\n\n"
+    output.markdown(f"**Performance against the milestones and deliverables in the {output.plain(plan.title)}.** "
+                    f"Report of {output.plain(plan.force)} to the {output.plain(plan.board)} for {ctx.period.name}.\n\n"
                     + panels.preamble(ctx, uses_data=True))
     output.markdown(_summary_text(ctx))
     awaiting = _awaiting(ctx)
     rows = rows_for(plan.milestone_table, ctx.extract, window, plan.threshold)
     output.markdown(":::{admonition} Headline position, computed from the data\n:class: tip spcb-computed\n"
-                    + "\n".join(f"- {s}" for s in statements.overview(rows, awaiting, ctx.period)) + "\n:::")
+                    + "\n".join(f"- {output.plain(s)}" for s in statements.overview(rows, awaiting, ctx.period))
+                    + "\n:::")
     panels.milestone_table(ctx)
     output.markdown("## Measured milestones and deliverables at a glance")
     output.table(_glance(ctx), f"Every measure in the plan, year to date to {window.as_of.day} "
@@ -74,7 +75,7 @@ def summary(ctx: PageContext) -> None:
     output.markdown("## Strategic objectives\n\n" + "\n".join(
         _objective_line(ctx, i, o) for i, o in enumerate(plan.objectives, start=1)))
     output.markdown("## Items awaiting an update\n\n" + ("\n".join(
-        f"- {{ref}}`{i.title} <{i.id}>` ({i.lead or 'no lead named'})" for i in awaiting)
+        f"- {{ref}}`{output.words(i.title)} <{i.id}>` ({output.plain(i.lead or 'no lead named')})" for i in awaiting)
         if awaiting else f"Every item due in {ctx.period.name} has its update."))
     output.markdown("## Every item this period")
     output.table(_items_frame(ctx), f"Milestones and deliverables: what each shows for {ctx.period.name}", "items",
@@ -89,7 +90,8 @@ def _summary_text(ctx: PageContext) -> str:
     origin = narrative.carried_forward(summary)
     if origin:
         rest = "\n".join(summary.splitlines()[1:]).strip()
-        return (output.update_required(f"The executive summary below is carried forward unchanged from {origin}.")
+        return (output.update_required(f"The executive summary below is carried forward unchanged from "
+                                       f"{output.plain(origin)}.")
                 + "\n\n" + narrative.safe(rest))
     return narrative.safe(summary)
 
@@ -128,7 +130,8 @@ def _items_frame(ctx: PageContext) -> pd.DataFrame:
 def _objective_line(ctx: PageContext, index: int, found: Objective) -> str:
     awaiting = sum(ctx.update(i).awaiting for i in found.items)
     note = f"; {awaiting} awaiting an update" if awaiting else ""
-    return f"- {{doc}}`{found.title} <{catalogue.objective_page(index, found)}>`: {len(found.items)} items{note}"
+    return (f"- {{doc}}`{output.words(found.title)} <{catalogue.objective_page(index, found)}>`: "
+            f"{len(found.items)} items{note}")
 
 
 def comparison(ctx: PageContext) -> None:
@@ -136,7 +139,7 @@ def comparison(ctx: PageContext) -> None:
     output.title("How the force compares")
     spec = ctx.plan.comparison
     if spec is None:
-        output.markdown(f"The plan ({ctx.plan.source.name}) sets no comparator group.")
+        output.markdown(f"The plan ({output.plain(ctx.plan.source.name)}) sets no comparator group.")
         return
     as_of = ctx.window.as_of
     try:
@@ -152,9 +155,9 @@ def comparison(ctx: PageContext) -> None:
         f"*Crimes per 1,000 residents in the 12 months to {ending}, the latest quarter end on or before "
         f"{as_of.day} {as_of:%B %Y}. Fraud is left out; residents are the ONS mid-year "
         f"estimate for {end.year}. Every figure on this page is published data.*\n\n"
-        f"The **{spec.group_name.lower()}** ({', '.join(spec.group)}) are a comparator group set in the plan "
-        f"({ctx.plan.source.name}); they are not the Home Office's most similar group of forces, and another "
-        "group can be set there.")
+        f"The **{output.plain(spec.group_name.lower())}** ({output.plain(', '.join(spec.group))}) are a comparator "
+        f"group set in the plan ({output.plain(ctx.plan.source.name)}); they are not the Home Office's most similar "
+        "group of forces, and another group can be set there.")
     output.table(_rates_frame(rates), f"Crimes per 1,000 residents, 12 months to {ending}",
                  "comparison-rates", compare.SOURCE)
     output.table(_breakdown_frame(breakdown, spec.force, spec.group_name),
@@ -204,8 +207,8 @@ def _breakdown_frame(types: pd.DataFrame, force: str, group_name: str) -> pd.Dat
 
 def _finding(finding: compare.Finding) -> str:
     verdict, kind = ("The data bears this out", "note") if finding.agrees else ("The data differs", "warning")
-    return (f":::{{admonition}} {verdict}\n:class: {kind} spcb-finding\n**The paper:** {finding.claim}\n\n"
-            f"**The data:** {finding.data}\n:::")
+    return (f":::{{admonition}} {verdict}\n:class: {kind} spcb-finding\n**The paper:** {output.plain(finding.claim)}"
+            f"\n\n**The data:** {output.plain(finding.data)}\n:::")
 
 
 def provenance(ctx: PageContext, command: str, commit: str) -> None:
@@ -217,7 +220,8 @@ def provenance(ctx: PageContext, command: str, commit: str) -> None:
         f"Everything on this site for {ctx.period.name} was computed from the inputs below, with the window "
         f"{ctx.window.start.isoformat()} to {ctx.window.as_of.isoformat()}. To reproduce it from a checkout "
         f"of spcb at the commit shown, run:\n\n```text\n{command}\n```\n\nthen `spcb verify --period "
-        f"{ctx.period}` re-executes every notebook and compares each output. Each page's executed notebook "
+        f"{ctx.period}` checks every published file against the build's manifest, then re-executes every "
+        "notebook and compares each output. Each page's executed notebook "
         "can be downloaded from the download button at the top of that page.")
     output.markdown(_cut_off(ctx))
     output.table(pd.DataFrame({"Parameter": ["period", "as_of", "spcb version", "spcb commit", "plan file",

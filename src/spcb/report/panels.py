@@ -27,8 +27,8 @@ def preamble(ctx: PageContext, uses_data: bool) -> str:
     text = f"*{ctx.window.describe()}*"
     if uses_data and ctx.extract.demonstration:
         text += ("\n\n:::{admonition} Demonstration data\n:class: warning spcb-demonstration\n"
-                 f"Figures on this page whose source is the **{ctx.extract.title}** are demonstration data: "
-                 "they reproduce the figures published for this period but are not the force's records. "
+                 f"Figures on this page whose source is the **{output.plain(ctx.extract.title)}** are demonstration "
+                 "data: they reproduce the figures published for this period but are not the force's records. "
                  "See {doc}`../about-the-data`.\n:::")
     return text
 
@@ -39,7 +39,7 @@ def update_text(ctx: PageContext, item: Item, update: Update) -> str:
     status = update.status
     if status is not None:
         if status.marker == "see":
-            parts.append("See also " + " and ".join(f"{{ref}}`{ctx.plan.item(i).title} <{i}>`"
+            parts.append("See also " + " and ".join(f"{{ref}}`{output.words(ctx.plan.item(i).title)} <{i}>`"
                                                      for i in status.see) + ".")
         else:
             label = {"not-required": "Not required", "deferred": "Update deferred",
@@ -50,8 +50,8 @@ def update_text(ctx: PageContext, item: Item, update: Update) -> str:
     elif update.state == "carried-forward":
         lines = update.commentary.splitlines()
         parts.append(output.update_required(f"The commentary below is carried forward unchanged from "
-                                            f"{narrative.carried_forward(update.commentary)}; it has not been "
-                                            f"updated for {ctx.period.name}."))
+                                            f"{output.plain(narrative.carried_forward(update.commentary))}; it has "
+                                            f"not been updated for {ctx.period.name}."))
         parts.append(narrative.safe("\n".join(lines[1:]).strip()))
     elif update.state == "update-required":
         parts.append(output.update_required(f"This item is due for an update in {ctx.period.name} "

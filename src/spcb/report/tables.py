@@ -3,13 +3,18 @@
 Figures carry thousands separators and true minus signs; a change always shows its sign (+569, −735, 0);
 a dash stands for "not applicable". A suppressed row shows an asterisk for every figure on the page and is
 empty in the data downloads. HTML tables are stable from run to run (fixed table ids).
+
+Every CSV download is safe to open in a spreadsheet: a text cell or column name that a spreadsheet would read as
+a formula (starting with =, +, -, @, a tab or a carriage return) starts with a single quote instead, as OWASP
+advises against CSV injection, and a carriage return inside a text cell is written as a line feed, so that the
+cell is quoted and cannot start a row of its own; numbers are written as they are, so -735 stays a number.
 """
 from __future__ import annotations
 
 import html
-import io
 import json
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,6 +26,8 @@ MINUS = "\u2212"
 COLUMNS = ("Measure", "Type", "Last year", "This year", "Difference", "Milestone", "Performance", "Variance",
            "Status")
 SUPPRESSED = "*"
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+SIGNED = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
 
 
 def _shown(row: Row, cells: list) -> list:
@@ -94,11 +101,26 @@ def to_markdown(rows: list[Row]) -> str:
 
 
 def to_csv(rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    data_frame(rows).to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    return csv_text(data_frame(rows))
 
 
 def to_json(rows: list[Row]) -> str:
     records = data_frame(rows).to_dict(orient="records")
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table's CSV download, with every text cell that a spreadsheet could run as a formula neutralised (the
+    columns keep their types, so numbers are written as before)."""
+    inert = frame.mask(frame.map(lambda value: _inert(value) is not value), frame.map(_inert))
+    inert.columns = [_inert(name) for name in frame.columns]
+    return inert.to_csv(index=False, lineterminator="\n")
+
+
+def _inert(value):
+    """A text cell that starts with a single quote where it would start a formula, and whose line breaks are
+    written as \\n, so that the cell is quoted and no line of the file starts inside it. A plain signed
+    figure such as +0.8% or -735 is data, not a formula, and is written as it is."""
+    if not isinstance(value, str) or not (value.startswith(FORMULA) or "\r" in value) or SIGNED.fullmatch(value):
+        return value
+    return ("'" + value if value.startswith(FORMULA) else value).replace("\r\n", "\n").replace("\r", "\n")

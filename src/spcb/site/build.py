@@ -7,6 +7,19 @@ commentary, so that rebuilding it publishes the same figures.
 
 A built period's executed notebooks are kept in `_build/executed/<period>/` and what its site publishes is
 recorded in `_build/manifests/<period>.json`, so that `spcb verify` can check any period built, not only the last.
+
+A build holds its project's lock, then its data's store lock (see `ingest.lock`), so a second build of the project,
+or an ingest into its store, waits for it or is refused in one line. Publishing a period is a series of renames
+(the steps of `STEPS`, for the fault hook) with one commit, so that a build killed at any moment is undone or
+finished by the next build, first thing:
+1. the executed notebooks, staged in `book/.report-new/`, replace `book/report/`, which is kept as
+   `book/.report-previous/` (an empty folder if there was none) while Jupyter Book builds the site into
+   `_build/.site-new/`;
+2. the commit: `book/.report-previous/` is renamed `book/.report-discarded/`, then deleted;
+3. the new site replaces `_build/html/<period>/` (kept as `<period>.old` until the new one is in place), the
+   notebooks are copied to `_build/executed/<period>/`, the manifest is written, and `_build/.site-new/` is deleted.
+Finding `book/.report-previous/`, a build puts it back as `book/report/` (a build that stopped before its commit
+published nothing); then finding `_build/.site-new/`, it does step 3 again for the period of `book/report/`.
 """
 from __future__ import annotations
 
@@ -14,6 +27,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..ingest.lock import rename
+from ..ingest.store import Store
 from ..plan.model import Plan
 from ..plan.periods import Window
 from ..plan.schema import load_dir
@@ -22,7 +37,11 @@ from . import manifest
 from .archive import write_archive
 from .execute import Job, execute_all
 from .jupyterbook import jupyter_book
-from .project import EXECUTED, REPORT_DIR, TEMPLATES, BuildError, find_root, git_commit
+from .project import EXECUTED, REPORT_DIR, TEMPLATES, BuildError, find_root, git_commit, held, parameters
+
+STAGING, PREVIOUS, DISCARDED = Path("book/.report-new"), Path("book/.report-previous"), Path("book/.report-discarded")
+SITE_NEW = Path("_build/.site-new")
+STEPS = ("report-previous", "report-new", "commit", "site-old", "site-new")
 
 
 def jobs(root: Path, plan: Plan, window: Window, data_dir: Path) -> list[Job]:
@@ -43,12 +62,12 @@ def reproduce_command(window: Window, data_dir: Path, root: Path) -> str:
 
 
 def _replace(new: Path, current: Path) -> None:
-    """Put `new` where `current` is, keeping nothing of the old."""
+    """Put `new` where `current` is, the old one kept beside it until `new` is in place."""
     old = current.with_name(current.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
     if current.exists():
-        current.rename(old)
-    new.rename(current)
+        shutil.rmtree(old, ignore_errors=True)
+        rename(current, old, "site-old")
+    rename(new, current, "site-new")
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -62,35 +81,40 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
     root = find_root(root)
     data = Path(data_dir).resolve() if data_dir else root / "data"
     plan = load_dir(data)
-    windows = [context.window(data, period, as_of) for period in periods]
-    for window in windows:  # every period checked before any notebook runs
-        narrative.load(data, window.period, plan)
-    for window in windows:
-        _build_period(root, plan, window, data, workers)
-    return write_archive(root / "_build" / "html")
+    with held(root), Store(data).held():
+        _recover(root)
+        windows = [context.window(data, period, as_of) for period in periods]
+        for window in windows:  # every period checked before any notebook runs
+            narrative.load(data, window.period, plan)
+        for window in windows:
+            _build_period(root, plan, window, data, workers)
+        return write_archive(root / "_build" / "html")
 
 
 def _build_period(root: Path, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
-    """Pin the period's cut-off, then publish it; if publishing fails, the pin is put back as it was."""
+    """Pin the period's cut-off, then publish it; if it fails before the commit, the notebooks and the pin are put
+    back as they were."""
     pin_file = narrative.folder(data, window.period) / narrative.PERIOD_FILE
     before = pin_file.read_bytes() if pin_file.exists() else None
     narrative.pin(data, window.period, window.as_of)  # the provenance page states the pin it was built with
     try:
-        _publish_period(root, plan, window, data, workers)
+        _stage(root, plan, window, data, workers)
     except BaseException:
+        _roll_back(root)
         if before is None:
             pin_file.unlink(missing_ok=True)
         else:
             pin_file.write_bytes(before)
         raise
+    rename(root / PREVIOUS, root / DISCARDED, "commit")
+    _roll_forward(root)
 
 
-def _publish_period(root: Path, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
-    """Execute the notebooks of one period and build its site; the old site stays until both succeed."""
+def _stage(root: Path, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
+    """Execute the notebooks of one period, put them in `book/report/` and build the site from them (step 1)."""
     os.environ["PYTHONHASHSEED"] = "0"
     build_dir = root / "_build"
-    build_dir.mkdir(exist_ok=True)
-    staging = root / "book" / ".report-new"
+    staging = root / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     todo = jobs(root, plan, window, data)
     failures = execute_all(todo, staging, build_dir / "logs", workers or os.cpu_count() or 1)
@@ -100,29 +124,49 @@ def _publish_period(root: Path, plan: Plan, window: Window, data: Path, workers:
         staging.rename(kept)
         raise BuildError(f"notebook failed for {window.period}, the site was not changed:\n  "
                          + "\n  ".join(failures) + f"\n(executed notebooks kept in {kept})")
-    report_dir = root / REPORT_DIR
-    previous = root / "book" / ".report-previous"
-    shutil.rmtree(previous, ignore_errors=True)
+    report_dir, previous = root / REPORT_DIR, root / PREVIOUS
     if report_dir.exists():
-        report_dir.rename(previous)
-    staging.rename(report_dir)
-    output = build_dir / ".site-new"
-    shutil.rmtree(output, ignore_errors=True)
-    try:
-        jupyter_book(root, output, build_dir / "logs" / "jupyter-book.log")
-    except BuildError:
-        shutil.rmtree(report_dir)
-        if previous.exists():
-            previous.rename(report_dir)
-        raise
-    finally:
-        shutil.rmtree(previous, ignore_errors=True)
-    (build_dir / "html").mkdir(exist_ok=True)
-    _replace(output / "_build" / "html", build_dir / "html" / str(window.period))
-    shutil.rmtree(output, ignore_errors=True)
-    executed = root / EXECUTED / str(window.period)
+        rename(report_dir, previous, "report-previous")
+    else:
+        previous.mkdir()
+    rename(staging, report_dir, "report-new")
+    jupyter_book(root, root / SITE_NEW, build_dir / "logs" / "jupyter-book.log")
+
+
+def _roll_back(root: Path) -> None:
+    """Put back the notebooks of the last published build, if a build stopped before its commit."""
+    previous = root / PREVIOUS
+    if not previous.exists():
+        return
+    shutil.rmtree(root / SITE_NEW, ignore_errors=True)  # first: without `previous`, it would be taken as committed
+    shutil.rmtree(root / REPORT_DIR, ignore_errors=True)
+    if any(previous.iterdir()):
+        os.rename(previous, root / REPORT_DIR)
+    else:
+        previous.rmdir()
+
+
+def _roll_forward(root: Path) -> None:
+    """Publish the committed build of the notebooks in `book/report/`, or finish publishing it (step 3)."""
+    shutil.rmtree(root / DISCARDED, ignore_errors=True)
+    notebooks = sorted((root / REPORT_DIR).glob("*.ipynb"))
+    recorded = parameters(notebooks[0])
+    built = root / SITE_NEW / "_build" / "html"
+    if built.exists():
+        (root / "_build" / "html").mkdir(exist_ok=True)
+        _replace(built, root / "_build" / "html" / recorded["period"])
+    executed = root / EXECUTED / recorded["period"]
     shutil.rmtree(executed, ignore_errors=True)
     executed.mkdir(parents=True)
-    for notebook in report_dir.glob("*.ipynb"):
+    for notebook in notebooks:
         shutil.copy(notebook, executed)
-    manifest.write(root, todo[0].parameters, [item.id for item in plan.items])
+    plan = load_dir((root / REPORT_DIR / recorded["data_dir"]).resolve())
+    manifest.write(root, recorded, [item.id for item in plan.items])
+    shutil.rmtree(root / SITE_NEW)
+
+
+def _recover(root: Path) -> None:
+    """Undo, or finish, the publishing of a build that was killed (see the module's rules)."""
+    _roll_back(root)
+    if (root / SITE_NEW).exists():
+        _roll_forward(root)

@@ -7,11 +7,17 @@ one line naming the notebook and the failing cell. Papermill's injected-paramete
 An executed notebook is published, so it must be the same bytes whenever the same inputs are run: each cell's
 id is the template's name and the cell's place, cells keep no execution times or papermill records, the
 notebook's papermill record keeps no times or durations, and its paths are relative to the notebook's folder.
+
+A worker dies with the process that started it, however that ends: on Linux each worker asks for SIGKILL when its
+parent dies (`prctl(PR_SET_PDEATHSIG)`), and each kernel ends within a second of its worker, since ipykernel polls
+the pid of the process that started it.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -19,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,14 @@ class Job:
     template: Path
     page: str
     parameters: dict
+
+
+def _die_with(parent: int) -> None:
+    """Start a pool worker: it is killed when `parent`, the process that started it, dies."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the worker asked
+        os._exit(1)
 
 
 def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
@@ -85,7 +101,8 @@ def execute_all(job_list: list[Job], out_dir: Path, log_dir: Path, workers: int)
     log_dir.mkdir(parents=True, exist_ok=True)
     failures = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=_die_with,
+                             initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_execute, job, out_dir, log_dir): job for job in job_list}
         with tqdm(total=len(job_list), desc="Executing notebooks", unit="notebook", file=sys.stderr) as bar:
             for future in as_completed(futures):

@@ -1,19 +1,22 @@
-"""The project a book is built in: its folder (the one holding `_config.yml` and `_toc.yml`), where the
-executed notebooks go, the commit it is built from, the executed notebooks of the last build (in
-`book/report/`, where Jupyter Book reads them), and those of every period built (kept in
-`_build/executed/<period>/`).
+"""The project a book is built in: its folder (the one holding `_config.yml` and `_toc.yml`), its lock
+(`_build/.lock`, held by a build; see `ingest.lock`), where the executed notebooks go, the commit it is built
+from, the executed notebooks of the last build (in `book/report/`, where Jupyter Book reads them), and those of
+every period built (kept in `_build/executed/<period>/`).
 """
 from __future__ import annotations
 
 import json
 import subprocess
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from ..ingest import lock
 from ..report.catalogue import REPORT
 
 REPORT_DIR = Path(REPORT)
 TEMPLATES = Path("notebooks")
 EXECUTED = Path("_build/executed")
+LOCK = Path("_build/.lock")
 
 
 class BuildError(RuntimeError):
@@ -27,6 +30,12 @@ def find_root(start: str | Path = ".") -> Path:
         if (folder / "_config.yml").exists() and (folder / "_toc.yml").exists():
             return folder
     raise BuildError(f"{here}: not inside an spcb project (no _config.yml and _toc.yml found above it)")
+
+
+def held(root: Path) -> AbstractContextManager[None]:
+    """Hold the lock of the project in `root` for the duration of a `with` block."""
+    (root / LOCK).parent.mkdir(exist_ok=True)
+    return lock.hold(root / LOCK, f"the project {root}")
 
 
 def git_commit(root: Path) -> str:
