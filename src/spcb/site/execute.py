@@ -14,10 +14,8 @@ the pid of the process that started it.
 """
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+from .project import die_with
 
 
 @dataclass(frozen=True)
@@ -36,14 +34,6 @@ class Job:
     template: Path
     page: str
     parameters: dict
-
-
-def _die_with(parent: int) -> None:
-    """Start a pool worker: it is killed when `parent`, the process that started it, dies."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the worker asked
-        os._exit(1)
 
 
 def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
@@ -101,7 +91,7 @@ def execute_all(job_list: list[Job], out_dir: Path, log_dir: Path, workers: int)
     log_dir.mkdir(parents=True, exist_ok=True)
     failures = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=_die_with,
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=die_with,
                              initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_execute, job, out_dir, log_dir): job for job in job_list}
         with tqdm(total=len(job_list), desc="Executing notebooks", unit="notebook", file=sys.stderr) as bar:

@@ -5,8 +5,12 @@ every period built (kept in `_build/executed/<period>/`).
 """
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
 import subprocess
+import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -77,3 +81,15 @@ def kept_notebooks(root: Path, period: str) -> list[Path]:
         raise BuildError(f"{root / EXECUTED / period}: no executed notebooks; run `spcb build --period {period}` "
                          "first")
     return notebooks
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with(parent: int) -> None:
+    """Start a child process (pool worker, Jupyter Book, nbval) so that it is killed when `parent`, the process
+    that started it, dies however that ends."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the child asked
+        os._exit(1)

@@ -9,6 +9,7 @@ its cut-off and its data, and verification fails when anything differs.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from . import manifest
-from .project import EXECUTED, REPORT_DIR, find_root, kept_notebooks
+from .project import EXECUTED, REPORT_DIR, die_with, find_root, kept_notebooks
 
 
 def _nbval(root: Path, period: str, notebooks: list[Path]) -> int:
@@ -26,7 +27,8 @@ def _nbval(root: Path, period: str, notebooks: list[Path]) -> int:
         copies = [shutil.copy(notebook, folder) for notebook in notebooks]
         command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                    "-q", "--color=no", "--rootdir", folder, *copies]
-        return subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"}).returncode
+        return subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"},
+                              preexec_fn=functools.partial(die_with, os.getpid())).returncode
 
 
 def verify(period: str, root: str | Path = ".") -> int:
