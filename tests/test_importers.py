@@ -224,6 +224,37 @@ CORPUS_CASES = {
         "expected 'Fraud offences', as published (names are matched exactly)",
     "link-to-a-file-outside": "…/2016-07-west-yorkshire-street.csv: a link to a file outside …; expected the file "
         "itself (or name the link on the command line)",
+    "mps-count-decimal": "…/mps.csv:4:4: column '201004': found '52.0'; expected a whole number, written like 1234 or "
+        "1,234",
+    "mps-minor-category-case-variant": "…/mps.csv:3:2: column 'MinorText': found 'Robbery of personal property'; "
+        "expected 'ROBBERY OF PERSONAL PROPERTY', as published (names are matched exactly)",
+    "mps-missing-count": "…/mps.csv:3:5: column '201005': found ''; expected a whole number, written like 1234 or "
+        "1,234",
+    "mps-month-13": "…/mps.csv:1:6: found the column '201013'; expected a month written YYYYMM, such as 201004 for "
+        "April 2010",
+    "mps-month-not-yyyymm": "…/mps.csv:1:5: found the column '2010-05'; expected a month written YYYYMM, such as "
+        "201004 for April 2010",
+    "mps-negative-count": "…/mps.csv:4:6: column '201006': found '-6'; expected a whole number from 0 to "
+        "1,000,000,000",
+    "mps-new-category-in-lower-case": "…/mps.csv:4:2: column 'MinorText': found 'Theft of a bicycle bell'; expected "
+        "a minor category spelt as published: names are written in capital Latin letters, digits, spaces and . , ; "
+        ": ' ( ) / & + – -, as the Metropolitan Police writes its categories",
+    "mps-repeated-line": "…/mps.csv:5:3: column 'BoroughName': found 'Barnet'; expected one row per area, series and "
+        "month (this one repeats an earlier row)",
+    "mopac-pas-decimal-point": "…/PAS_Total.csv:3:5: column 'Proportion': found '0.78'; expected a proportion from 0 "
+        "to 1 written with a decimal comma, like 0,67",
+    "mopac-pas-duplicate-row": "…/PAS_Total.csv:4:2: column 'Survey': found 'PAS'; expected one row per survey, "
+        "area, measure and period end (this one repeats an earlier row)",
+    "mopac-pas-header-missing-a-column": "…/PAS_Total.csv:1:1: the header is separated by semicolons, not commas; "
+        "save the file as 'CSV UTF-8', which separates with commas",
+    "mopac-pas-not-a-quarter-end": "…/PAS_Total.csv:3:1: column 'Date': found '30/11/2014'; expected the last day "
+        "of a quarter, written DD/MM/YYYY",
+    "mopac-pas-percentage": "…/PAS_Total.csv:3:5: column 'Proportion': found '78%'; expected a proportion from 0 to "
+        "1 written with a decimal comma, like 0,67",
+    "mopac-pas-proportion-over-one": "…/PAS_Total.csv:3:5: column 'Proportion': found '1,5'; expected a number from "
+        "0 to 1",
+    "mopac-pas-thousands-separator": "…/PAS_Total.csv:3:5: column 'Proportion': found '1.000,0'; expected a "
+        "proportion from 0 to 1 written with a decimal comma, like 0,67",
     "not-utf8": "…/recorded-crime.csv:3:15: found the byte 0xe9, which is not UTF-8 text; save the file as 'CSV "
         "UTF-8'",
     "not-utf8-in-gzip": "…/recorded-crime.csv.gz:3:27: found the byte 0xff, which is not UTF-8 text; save the file "

@@ -4,7 +4,8 @@ No public source covers these series (daily counts by local policing unit), so t
 generated. It is calibrated so that the figures published in the board paper of 2 December 2014 come out
 exactly (the year-to-date milestone table, the record months it quotes), and so that the annual totals of
 total recorded crime equal the real ONS figures for West Midlands. Everything else is smooth seasonal
-noise from a fixed seed: it is demonstration data, labelled as such on every page that uses it.
+noise from a fixed seed: it is demonstration data, labelled as such on every page that uses it. Stop and
+search times are written in UTC, filed by their local (Europe/London) month, as data.police.uk writes them.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import gzip
 import io
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from .ingest.policeuk import LOCAL_TIME
 from .plan.periods import Month
 
 FIRST_DAY = date(2010, 4, 1)
@@ -321,9 +323,10 @@ def stop_search_records() -> dict[Month, list[tuple]]:
         for index, (group, outcome) in enumerate(zip(people, kinds)):
             day = days[index * len(days) // len(people)]
             minute = rng.randrange(24 * 60)
+            when = datetime.combine(day, time(minute // 60, minute % 60), LOCAL_TIME).astimezone(UTC)
             legislation, target, _ = rng.choices(SEARCHES, weights=[w for *_, w in SEARCHES])[0]
             self_defined = rng.choice(SELF_DEFINED[group]) if group and rng.random() < 0.8 else ""
-            record = ("Person search", f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00+00:00", "", "",
+            record = ("Person search", when.strftime("%Y-%m-%dT%H:%M:%S+00:00"), "", "",
                       "", "", "", rng.choice(("10-17", "18-24", "25-34", "over 34")), self_defined,
                       group or "", legislation, target, outcome, str(outcome != "Nothing found - no further action"),
                       "False")

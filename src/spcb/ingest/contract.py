@@ -4,7 +4,8 @@ Every importer turns a published file into one of these tables; `validate` check
 contract with pandera and reports the first bad cell as one line naming the file, line and column, and the
 cell as written.
 
-- Numbers are whole and at most 1,000,000,000 either side of zero (no published count comes near).
+- Numbers are whole and at most 1,000,000,000 either side of zero (no published count comes near); a proportion
+  is a number from 0 to 1.
 - Names are matched exactly, case included, against the publisher's list. Where the list is open (new
   offences, powers, local authorities), a new name must be spelt as the publisher spells names (`Spelling`),
   must not be a case variant of a known name, and each name is spelt one way within a file.
@@ -181,7 +182,32 @@ ONS_REGIONS = (
     "South East", "South West", "Wales", "British Transport Police", "Fraud: Action Fraud", "Fraud: CIFAS",
     "Fraud: UK Finance",
 )
+# MOPAC's Public Attitude Survey measures, as its totals file names them (an open list).
+PAS_MEASURES = ('"Good Job" local', "Contact ward officer", "Informed local", "Listen to concerns",
+                "Relied on to be there", "Treat everyone fairly", "Trust MPS", "Understand issues")
 POLICE_DEFINED_GROUPS = ("White", "Black (or Black British)", "Asian (or Asian British)", "Chinese", "Mixed", "Other")
+# The Metropolitan Police Service's own categories (written in capitals) and areas, as its borough file names them.
+MPS_MAJOR_CATEGORIES = (
+    "ARSON AND CRIMINAL DAMAGE", "BURGLARY", "DRUG OFFENCES", "FRAUD AND FORGERY",
+    "MISCELLANEOUS CRIMES AGAINST SOCIETY", "POSSESSION OF WEAPONS", "PUBLIC ORDER OFFENCES", "ROBBERY",
+    "SEXUAL OFFENCES", "THEFT", "VEHICLE OFFENCES", "VIOLENCE AGAINST THE PERSON",
+)
+MPS_MINOR_CATEGORIES = (
+    "AGGRAVATED VEHICLE TAKING", "ARSON", "BICYCLE THEFT", "BURGLARY BUSINESS AND COMMUNITY",
+    "BURGLARY IN A DWELLING", "CRIMINAL DAMAGE", "FRAUD AND FORGERY", "HOMICIDE", "INTERFERING WITH A MOTOR VEHICLE",
+    "MISC CRIMES AGAINST SOCIETY", "OTHER OFFENCES PUBLIC ORDER", "OTHER SEXUAL OFFENCES", "OTHER THEFT",
+    "POSSESSION OF DRUGS", "POSSESSION OF WEAPONS", "PUBLIC FEAR ALARM OR DISTRESS",
+    "RACE OR RELIGIOUS AGG PUBLIC FEAR", "RAPE", "ROBBERY OF BUSINESS PROPERTY", "ROBBERY OF PERSONAL PROPERTY",
+    "SHOPLIFTING", "THEFT FROM A VEHICLE", "THEFT FROM THE PERSON", "THEFT OR UNAUTH TAKING OF A MOTOR VEH",
+    "TRAFFICKING OF DRUGS", "VIOLENCE WITH INJURY", "VIOLENCE WITHOUT INJURY", "VIOLENT DISORDER",
+)
+MPS_AREAS = (
+    "Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "Croydon", "Ealing", "Enfield",
+    "Greenwich", "Hackney", "Hammersmith and Fulham", "Haringey", "Harrow", "Havering", "Hillingdon", "Hounslow",
+    "Islington", "Kensington and Chelsea", "Kingston upon Thames", "Lambeth", "Lewisham", "Merton", "Newham",
+    "Redbridge", "Richmond upon Thames", "Southwark", "Sutton", "Tower Hamlets", "Waltham Forest", "Wandsworth",
+    "Westminster", "London Heathrow and London City Airports", "Unknown",
+)
 
 _LATIN = "A-Za-z0-9À-ÖØ-öø-ſḀ-ỿ"
 _PUNCTUATION = " .,;:'’()/&+–-"
@@ -228,6 +254,9 @@ CODE = Spelling("code", "written like 8P, 37.2 or 1/4.1/4.10/4.2, or as a fraud 
                                       r"|[A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*"), capitals=True)
 TEXT = Spelling("label", "written in Latin letters, digits, spaces and . , ; : ' ( ) / & + – -",
                 re.compile(f"[{_LATIN}{_PUNCTUATION}]+"), capitals=True)
+CAPITALS = Spelling("category in capitals", "written in capital Latin letters, digits, spaces and . , ; : ' ( ) / "
+                    "& + – -, as the Metropolitan Police writes its categories",
+                    re.compile(f"[A-Z0-9][A-Z0-9{_PUNCTUATION}]*"), capitals=True)
 
 
 @dataclass(frozen=True)
@@ -235,7 +264,7 @@ class Column:
     """One column of a canonical table."""
 
     name: str
-    kind: str  # text | count | integer | number | date | month | flag
+    kind: str  # text | count | integer | number | proportion | date | month | flag
     description: str
     allowed: tuple[str, ...] | None = None  # the names the publisher uses, matched exactly
     unit: str = ""
@@ -247,6 +276,7 @@ class Column:
     def type_name(self) -> str:
         return {"text": "text", "count": f"whole number 0 to {LARGEST:,}",
                 "integer": f"whole number -{LARGEST:,} to {LARGEST:,}", "number": "number",
+                "proportion": "number 0 to 1",
                 "date": "date YYYY-MM-DD", "month": "month YYYY-MM", "flag": "true/false"}[self.kind]
 
     def names_ok(self, values: pd.Series) -> pd.Series:
@@ -333,6 +363,17 @@ TABLES = {t.name: t for t in (
                unit="people"),
     ), key=("measure", "month"), period="month", category="measure", measure="positive",
           unique=("measure", "month")),
+    Table("attitude", "Public attitude surveys: the proportion of respondents agreeing, per survey, area and "
+          "measure, over the period ending on each date (no sample sizes are published)", (
+        Column("period_end", "date", "last day of the period the answers were collected over"),
+        Column("survey", "text", "the survey", ("PAS",), spelling=TEXT, values="a survey"),
+        Column("area", "text", "the area answered for (MPS: all of London)", ("MPS",), spelling=TEXT,
+               values="an area"),
+        Column("measure", "text", "what was asked, as the publisher names it", PAS_MEASURES, spelling=TEXT,
+               values="a measure"),
+        Column("proportion", "proportion", "share of respondents agreeing", unit="proportion"),
+    ), key=("survey", "area", "measure", "period_end"), period="period_end", category="measure",
+          unique=("survey", "area", "measure", "period_end")),
     Table("audit", "Crime data integrity audit: records examined and records right, by audit and category", (
         Column("audit", "text", "what was audited", AUDITS),
         Column("category", "text", "the kind of record examined (e.g. rape, robbery)", spelling=TEXT,
@@ -426,6 +467,15 @@ TABLES = {t.name: t for t in (
         Column("population", "count", "usual residents in 2011", unit="people"),
     ), key=("area_type", "area", "classification"), period=None, category="classification", measure="population",
           unique=("area_type", "area", "classification", "ethnic_group")),
+    Table("monthly_crime", "A force's own recorded crime per month, area and category, as it publishes it", (
+        Column("month", "month", "month the crimes were recorded"),
+        Column("area", "text", "area of the force (a borough)", MPS_AREAS, spelling=NAME, values="an area"),
+        Column("major", "text", "major category, as the force publishes it", MPS_MAJOR_CATEGORIES,
+               spelling=CAPITALS, values="a major category"),
+        Column("series", "text", "minor category, as the force publishes it", MPS_MINOR_CATEGORIES,
+               spelling=CAPITALS, values="a minor category"),
+        Column("count", "count", "crimes recorded in the month", unit="crimes"),
+    ), key=("month",), period="month", category="series", measure="count", unique=("area", "series", "month")),
     Table("lookup", "Reference lookups: LSOA to local authority and force, local authority to force, "
           "offence codes to groups and data.police.uk categories, data.police.uk force ids", (
         Column("lookup", "text", "which lookup the row belongs to",
@@ -447,13 +497,16 @@ def _schema(table: Table) -> pa.DataFrameSchema:
             checks.append(pa.Check(column.names_ok, name="names"))
         if column.kind == "count":
             checks.append(pa.Check.in_range(0, LARGEST))
+        if column.kind == "proportion":
+            checks.append(pa.Check.in_range(0, 1))
         if column.kind == "integer":
             checks.append(pa.Check.in_range(-LARGEST, LARGEST))
         if column.kind == "month":
             checks.append(pa.Check.str_matches(r"^[0-9]{4}-(0[1-9]|1[0-2])$"))
         if column.kind == "text" and not column.optional:
             checks.append(pa.Check.str_length(min_value=1))
-        dtype = {"count": "int64", "integer": "int64", "number": "float64", "date": "datetime64[ns]",
+        dtype = {"count": "int64", "integer": "int64", "number": "float64", "proportion": "float64",
+                 "date": "datetime64[ns]",
                  "flag": "bool"}.get(column.kind, "str")
         columns[column.name] = pa.Column(dtype, checks=checks, nullable=column.optional)
     return pa.DataFrameSchema(columns, strict="filter", ordered=False)
@@ -505,12 +558,13 @@ def _words(columns: tuple[str, ...]) -> str:
 def _expected(column: Column) -> str:
     return {"count": f"a whole number from 0 to {LARGEST:,}",
             "integer": f"a whole number from -{LARGEST:,} to {LARGEST:,}",
-            "month": "a month written YYYY-MM"}.get(column.kind, f"a non-empty {column.type_name}")
+            "month": "a month written YYYY-MM", "proportion": "a number from 0 to 1"}.get(
+                column.kind, f"a non-empty {column.type_name}")
 
 
 def markdown() -> str:
     """The contract as Markdown, for the book's input contract page (a test keeps the two the same)."""
-    spellings = "; ".join(f"a *{s.name}* is {s.rule}" for s in (NAME, CODE, TEXT))
+    spellings = "; ".join(f"a *{s.name}* is {s.rule}" for s in (NAME, CODE, TEXT, CAPITALS))
     parts = [f"Names in an open list are the ones listed, or a new one spelt as the publisher spells them "
              f"({spellings}) that is not a case variant of a listed one; within one file, each name is spelt one "
              "way.\n"]

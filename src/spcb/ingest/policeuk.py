@@ -4,11 +4,14 @@ and the site's force identifiers.
 The file name carries the month (and, for stop and search, the force), in lower-case ASCII as the archive
 writes it; every row must fall in that month. Categories are the archive's, matched exactly (see the
 contract). Street crime and outcomes are stored as counts per month, force, LSOA and category; stop and
-search keeps one row per search, dated in UTC as the archive files them.
+search keeps one row per search. The archive writes stop and search times in UTC but files them by the month in
+UK local time (a search at 00:30 BST on 1 April is written 2015-03-31T23:30:00+00:00 and is in the April
+file), so each search is dated, and its month checked, in Europe/London time.
 """
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -23,6 +26,7 @@ POLICE_UK_STOP = ("Type", "Date", "Part of a policing operation", "Policing oper
                   "Object of search", "Outcome", "Outcome linked to object of search",
                   "Removal of more than just outer clothing")
 
+LOCAL_TIME = ZoneInfo("Europe/London")
 STOP_AND_SEARCH_NAME = r"^([0-9]{4}-[0-9]{2})-([a-z-]+)-stop-and-search\.csv(\.gz)?$"
 
 POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -75,7 +79,7 @@ def _stop_search(source: Source, context: Context) -> Parsed:
         raise InputError(f"{source.path}: the file name names the force {slug!r}, which is not a police force area")
     when = source.dates("Date", ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"),
                         "a date and time written YYYY-MM-DDTHH:MM:SS+00:00", utc=True)
-    when = when.dt.tz_localize(None)  # the archive files its months by these (UTC) timestamps
+    when = when.dt.tz_convert(LOCAL_TIME).dt.tz_localize(None)  # the archive files its months in local time
     months = when.dt.strftime("%Y-%m")
     _check_month(source, months, "Date")
     frame = pd.DataFrame({

@@ -1,10 +1,12 @@
 """The registry of published file formats: which one a file is, from its name or its header, and reading it.
 
-A file's format is known by its name (data.police.uk archive files) or by its header. Reading checks the
-file as a whole (text not a spreadsheet, separated by commas, a header naming each column once, no truncated
-line, months that agree with the name) and then every cell against the contract, so a bad file is refused
-with one line an analyst can act on. An error never repeats more of a file than the one value it found: a
-header that matches no format is not echoed, and a near miss is named only when most of its columns are there.
+A file's format is known by its name (data.police.uk archive files) or by its header. A file separated by
+semicolons or tabs is refused, unless its header is exactly that of a format published so (MOPAC's survey
+totals), which is then read with that separator. Reading checks the file as a whole (text not a spreadsheet,
+separated as its format is, a header naming each column once, no truncated line, months that agree with the
+name) and then every cell against the contract, so a bad file is refused with one line an analyst can act on.
+An error never repeats more of a file than the one value it found: a header that matches no format is not
+echoed, and a near miss is named only when most of its columns are there.
 Reference lookups are read first, so that the files that use them find them in the same ingest.
 """
 from __future__ import annotations
@@ -14,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import census, force, homeoffice, ons, policeuk
+from . import census, force, homeoffice, mopac, mps, ons, policeuk
 from .contract import InputError, character, shown
 from .source import Context, Format, Parsed, Source, check_shape, records, semicolons_or_tabs
 
-FORMATS = tuple(sorted((*ons.FORMATS, *homeoffice.FORMATS, *policeuk.FORMATS, *force.FORMATS, *census.FORMATS),
-                       key=lambda fmt: fmt.table != "lookup"))
+FORMATS = tuple(sorted((*ons.FORMATS, *homeoffice.FORMATS, *policeuk.FORMATS, *force.FORMATS, *census.FORMATS,
+                        *mps.FORMATS, *mopac.FORMATS), key=lambda fmt: fmt.table != "lookup"))
 
 ALLOWED_EXTRA = {"", "Policeuk_Cat", "Rural Urban", "geography code", "date", "LSOA11CD", "LAD16CD", "CSP16CD",
                  "CSP16NM", "PFA16CD", "PFA16NM", "FID", "LAD16NM"}
@@ -30,6 +32,10 @@ def recognise(path: Path) -> Format:
     header = records(path, header_only=True)[0]
     if not any(header):
         raise InputError(f"{path}:1:1: the file is empty; expected a CSV file with a header line")
+    exact = next((fmt for fmt in FORMATS if fmt.separator != "," and header == [fmt.separator.join(fmt.columns)]),
+                 None)
+    if exact:
+        return exact
     separator = semicolons_or_tabs(header)
     if separator:
         raise InputError(f"{path}:1:1: the header is separated by {separator}, not commas; save the file as "
@@ -39,7 +45,7 @@ def recognise(path: Path) -> Format:
 
 def read_as(fmt: Format, path: Path, context: Context) -> Parsed:
     """Read a file of a recognised format, checking its shape first (no truncated or ragged lines)."""
-    header, rows, lines = records(path)
+    header, rows, lines = records(path, separator=fmt.separator)
     check_shape(path, header, rows, lines)
     if not rows:
         raise InputError(f"{path}:2:1: the file has a header but no rows")
@@ -58,11 +64,12 @@ def _recognise(path: Path, header: list[str]) -> Format:
         if fmt.filename and re.match(fmt.filename, path.name):
             _check_header(path, header, fmt)
             return fmt
-    for fmt in FORMATS:
+    commas = [fmt for fmt in FORMATS if fmt.separator == ","]
+    for fmt in commas:
         if fmt.filename is None and (fmt.wide(header) if fmt.wide else set(fmt.columns) <= set(header)):
             _check_header(path, header, fmt)
             return fmt
-    named = [fmt for fmt in FORMATS if fmt.wide is None]
+    named = [fmt for fmt in commas if fmt.wide is None]
     best = max(named, key=lambda f: len(set(f.columns) & set(header)) / len(f.columns))
     missing = [c for c in best.columns if c not in header]
     if not missing:
@@ -109,7 +116,9 @@ def formats_markdown() -> str:
     lines = ["| format | what it is | recognised by | into table |", "|---|---|---|---|"]
     for fmt in FORMATS:
         how = (f"file name `{filename_rule(fmt)}`" if fmt.filename
-               else f"header: {fmt.wide_rule}" if fmt.wide else "header columns " +
+               else f"header: {fmt.wide_rule}" if fmt.wide
+               else f"exactly the header `{fmt.separator.join(fmt.columns)}`" if fmt.separator != ","
+               else "header columns " +
                ", ".join(f"`{c}`" for c in fmt.columns[:4]) + (", …" if len(fmt.columns) > 4 else ""))
         lines.append(f"| `{fmt.name}` | {fmt.description} | {how} | `{fmt.table}` |")
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """What every importer shares: a CSV file read as text whose cells can be pointed at, the format record, and
 the two shapes several publishers use (reference lookups, and wide tables with one column per area or group).
 
-A file is refused, never half-read: the whole text must be UTF-8 CSV separated by commas (not a spreadsheet),
-with no NUL byte, and every line as many fields as the header (a line with nothing in it is skipped). Every
+A file is refused, never half-read: the whole text must be UTF-8 CSV separated by commas (not a spreadsheet;
+a format published with another separator is known by its exact header and read with that separator), with no
+NUL byte, and every line as many fields as the header (a line with nothing in it is skipped). Every
 cell an importer reads is checked, so an error names the file, the line and column as a text editor counts
 them (a quoted cell may span lines), what was found as written, and what was expected. A whole number is
 written with ASCII digits, with or without commas between groups of three (1,234; never 12,34), and is at most
@@ -130,6 +131,7 @@ class Format:
     filename: str | None = None  # regex a file name must match to be this format (its first group is the month)
     wide: Callable[[list[str]], bool] | None = None  # recognises a wide header (one column per area or group)
     wide_rule: str = ""  # that rule in words, for the input contract page
+    separator: str = ","  # a format published with another separator is recognised by its exact header only
 
 
 class Context:
@@ -170,7 +172,8 @@ def _not_utf8(path: Path) -> InputError:
     return InputError(f"{path}: not UTF-8 text; save the file as 'CSV UTF-8'")
 
 
-def records(path: Path, header_only: bool = False) -> tuple[list[str], list[list[str]], list[int]]:
+def records(path: Path, header_only: bool = False,
+            separator: str = ",") -> tuple[list[str], list[list[str]], list[int]]:
     """The header of a CSV file, then its rows and the line each starts on; a line with nothing in it is skipped.
 
     With `header_only`, only the header is read (to recognise the file's format)."""
@@ -178,7 +181,7 @@ def records(path: Path, header_only: bool = False) -> tuple[list[str], list[list
     header: list[str] | None = None
     try:
         with _opener(path)() as handle:
-            reader = csv.reader(handle, strict=True)
+            reader = csv.reader(handle, delimiter=separator, strict=True)
             for row in reader:
                 if header is None:
                     header = row
