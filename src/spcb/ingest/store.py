@@ -233,7 +233,9 @@ def _ingest(files: list[Path], store: Store, today: date | None) -> list[FileRes
         blocks = [{"file": names.get(source, source), "rows": len(group),
                    "periods": sorted(_keys(table, group).unique())}
                   for source, group in replaced.groupby(SOURCE, sort=True)]
-        combined = pd.concat([existing[~old_keys.isin(set(new_keys))], rows], ignore_index=True)
+        kept = existing[~old_keys.isin(set(new_keys))]
+        combined = (pd.concat([kept, rows], ignore_index=True) if len(kept)
+                    else rows.reindex(columns=existing.columns).reset_index(drop=True))
         staged[parsed.table] = combined.sort_values(table.column_names + [SOURCE], kind="stable",
                                                     ignore_index=True)
         first, last = _period(table, rows)
