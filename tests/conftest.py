@@ -57,6 +57,26 @@ def built_book(tmp_path_factory, data) -> Path:
     return root
 
 
+def shown_text(monkeypatch, show) -> str:
+    """Everything `show()` displays on a page, as text, captured without a kernel."""
+    from spcb.report import output
+    parts = []
+    monkeypatch.setattr(output, "display", lambda obj, raw=False, metadata=None: parts.append(
+        obj["text/plain"] if raw else obj.data))
+    monkeypatch.setattr(output, "glue", lambda name, value, display: parts.append(value))
+    show()
+    return "\n".join(parts)
+
+
+def every_page_text(monkeypatch, load) -> str:
+    """The text of every page of a period, each built from a fresh context from `load()`."""
+    from spcb.report import pages
+    shows = [lambda: pages.summary(load()), lambda: pages.comparison(load()),
+             lambda: pages.provenance(load(), "spcb build", "abc")]
+    shows += [lambda o=o.id: pages.objective(load(), o) for o in load().plan.objectives]
+    return "\n".join(shown_text(monkeypatch, show) for show in shows)
+
+
 @pytest.fixture
 def no_charts(monkeypatch):
     """Pages drawn without their PNG charts, for tests about everything else on the page (drawing is slow)."""

@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, every_page_text
 
 from spcb.ingest import store
 from spcb.ingest.contract import InputError
 from spcb.ingest.policeuk import POLICE_UK_STOP
 from spcb.plan.periods import Month, PeriodError
-from spcb.report import narrative, output, pages
+from spcb.report import narrative
 from spcb.report.context import PageContext
 
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "arrivals.yml").read_text(encoding="utf-8"))
@@ -76,20 +76,6 @@ def write_files(case: dict, target: Path, shipped: pd.DataFrame) -> list[Path]:
     return written
 
 
-def page_text(monkeypatch, ctx_for) -> str:
-    parts = []
-    monkeypatch.setattr(output, "display", lambda obj, raw=False, metadata=None: parts.append(
-        obj["text/plain"] if raw else obj.data))
-    monkeypatch.setattr(output, "glue", lambda name, value, display: parts.append(value))
-    ctx = ctx_for()
-    pages.summary(ctx)
-    for objective in ctx.plan.objectives:
-        pages.objective(ctx_for(), objective.id)
-    pages.comparison(ctx_for())
-    pages.provenance(ctx_for(), "spcb build", "abc")
-    return "\n".join(parts)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_data_that_arrives_the_real_way(case, data, tmp_path, monkeypatch, no_charts):
@@ -121,7 +107,7 @@ def test_data_that_arrives_the_real_way(case, data, tmp_path, monkeypatch, no_ch
         return
     narrative.pin(folder, Month.parse(period), ctx_for().window.as_of)  # as the build does before any page runs
     monkeypatch.chdir(tmp_path)
-    text = page_text(monkeypatch, ctx_for)
+    text = every_page_text(monkeypatch, ctx_for)
     for expected in case["states"]:
         assert expected in text
     assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE)

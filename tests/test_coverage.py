@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from conftest import DATA
+from conftest import DATA, every_page_text, shown_text
 
 from spcb.analysis import coverage
 from spcb.analysis.coverage import Coverage, CoverageError
@@ -18,7 +18,7 @@ from spcb.analysis.milestones import rows_for
 from spcb.ingest import store
 from spcb.ingest.contract import InputError
 from spcb.plan.periods import Month, Window
-from spcb.report import context, narrative, output, pages
+from spcb.report import context, narrative, pages
 from spcb.report.context import PageContext
 
 DECEMBER = date(2015, 1, 5)  # the day December 2014's file is ingested
@@ -111,16 +111,6 @@ def test_november_keeps_its_figures_after_december_arrives(december, tmp_path, p
     assert {r.label: (r.last_year, r.this_year) for r in rows} == PAPER
 
 
-def shown_text(monkeypatch, show) -> str:
-    """Everything a page displays, as text."""
-    parts = []
-    monkeypatch.setattr(output, "display", lambda obj, raw=False, metadata=None: parts.append(
-        obj["text/plain"] if raw else obj.data))
-    monkeypatch.setattr(output, "glue", lambda name, value, display: parts.append(value))
-    show()
-    return "\n".join(parts)
-
-
 def test_the_summary_page_is_the_same_before_and_after_december_arrives(data, december, monkeypatch, tmp_path,
                                                                          no_charts):
     monkeypatch.chdir(tmp_path)
@@ -161,15 +151,6 @@ def test_provenance_reports_a_changed_cut_off(data, monkeypatch, tmp_path, no_ch
             "figures stay as published. **The cut-off was changed** with `--as-of` from 24 November 2014.") in text
 
 
-def every_page_text(monkeypatch, folder, period, as_of=None) -> str:
-    ctx = lambda: PageContext.load(folder, period, as_of)  # noqa: E731
-    shipped = ctx().plan
-    shows = [lambda: pages.summary(ctx()), lambda: pages.comparison(ctx()),
-             lambda: pages.provenance(ctx(), "spcb build", "abc")]
-    shows += [lambda o=o.id: pages.objective(ctx(), o) for o in shipped.objectives]
-    return "\n".join(shown_text(monkeypatch, show) for show in shows)
-
-
 @pytest.mark.parametrize("period, as_of", [("2013-05", None), ("2012-02", "2012-02-29"), ("2011-04", None)])
 def test_early_periods_build_and_say_what_is_not_available(data, monkeypatch, tmp_path, no_charts, period, as_of):
     folder = tmp_path / "data"
@@ -177,7 +158,7 @@ def test_early_periods_build_and_say_what_is_not_available(data, monkeypatch, tm
     for name in ("plan", "store"):
         (folder / name).symlink_to(data / name)
     monkeypatch.chdir(tmp_path)
-    text = every_page_text(monkeypatch, folder, period, as_of)
+    text = every_page_text(monkeypatch, lambda: PageContext.load(folder, period, as_of))
     assert "Not available for this period" in text and "**Stop and search**: the stop and search records" in text
     assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE), re.search(r".{80}\b(nan|inf)\b.{40}", text)
     assert "Searches 0" not in text

@@ -132,12 +132,13 @@ class Window:
     def describe(self) -> str:
         """One sentence stating the window, for the top of every page."""
         return (
-            f"Year to date: {_long(self.start)} to {_long(self.as_of)} ({self.financial_year.label}), "
-            f"compared with {_long(self.last_year_start)} to {_long(self.last_year_end)}."
+            f"Year to date: {long_date(self.start)} to {long_date(self.as_of)} ({self.financial_year.label}), "
+            f"compared with {long_date(self.last_year_start)} to {long_date(self.last_year_end)}."
         )
 
 
-def _long(day: date) -> str:
+def long_date(day: date) -> str:
+    """A day as the report writes it: '24 November 2014'."""
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 

@@ -19,6 +19,7 @@ from ..analysis.coverage import Unavailable
 from ..analysis.milestones import rows_for
 from ..ingest.store import sha256
 from ..plan.model import Item, Objective
+from ..plan.periods import long_date
 from . import catalogue, charts, narrative, output, panels, tables
 from .context import PageContext
 
@@ -69,8 +70,8 @@ def summary(ctx: PageContext) -> None:
                     + "\n:::")
     panels.milestone_table(ctx)
     output.markdown("## Measured milestones and deliverables at a glance")
-    output.table(_glance(ctx), f"Every measure in the plan, year to date to {window.as_of.day} "
-                               f"{window.as_of:%B %Y}, with the variation of its latest complete month", "glance",
+    output.table(_glance(ctx), f"Every measure in the plan, year to date to "
+                               f"{long_date(window.as_of)}, with the variation of its latest complete month", "glance",
                  ctx.extract.title)
     output.markdown("## Strategic objectives\n\n" + "\n".join(
         _objective_line(ctx, i, o) for i, o in enumerate(plan.objectives, start=1)))
@@ -150,10 +151,10 @@ def comparison(ctx: PageContext) -> None:
     except Unavailable as why:
         output.not_available("How the force compares", narrative.safe(str(why)))
         return
-    ending = f"{end.day} {end:%B %Y}"
+    ending = long_date(end)
     output.markdown(
         f"*Crimes per 1,000 residents in the 12 months to {ending}, the latest quarter end on or before "
-        f"{as_of.day} {as_of:%B %Y}. Fraud is left out; residents are the ONS mid-year "
+        f"{long_date(as_of)}. Fraud is left out; residents are the ONS mid-year "
         f"estimate for {end.year}. Every figure on this page is published data.*\n\n"
         f"The **{output.plain(spec.group_name.lower())}** ({output.plain(', '.join(spec.group))}) are a comparator "
         f"group set in the plan ({output.plain(ctx.plan.source.name)}); they are not the Home Office's most similar "
@@ -167,7 +168,7 @@ def comparison(ctx: PageContext) -> None:
     if not quarters.empty:
         output.markdown(
             f"Published quarterly figures give a check on the year-to-date tables, which come from the force's "
-            f"extract and run to {as_of.day} {as_of:%B %Y}:")
+            f"extract and run to {long_date(as_of)}:")
         output.table(pd.DataFrame({
             "Quarter": quarters["quarter"], "Crimes": [f"{n:,}" for n in quarters["crimes"]],
             "A year earlier": [f"{n:,}" for n in quarters["previous"]],
@@ -247,22 +248,18 @@ def _cut_off(ctx: PageContext) -> str:
     """Where the period's cut-off comes from, and any earlier cut-off it replaced."""
     pin = narrative.pinned(ctx.data_dir, ctx.period)  # a build pins its cut-off before any page runs
     where = f"`narrative/{ctx.period}/{narrative.PERIOD_FILE}`"
-    day = _long(ctx.window.as_of)
+    day = long_date(ctx.window.as_of)
     if pin is None:
         return f"The cut-off is {day}; building the period pins it in {where}."
     if pin.as_of != ctx.window.as_of:
-        return (f"The cut-off, {day}, differs from {_long(pin.as_of)}, pinned in {where}; building the period "
+        return (f"The cut-off, {day}, differs from {long_date(pin.as_of)}, pinned in {where}; building the period "
                 "with `--as-of` moves the pin.")
     text = f"The cut-off, {day}, is pinned in {where}: a rebuild keeps it, so the figures stay as published."
     if pin.replaced:
-        text += (f" **The cut-off was changed** with `--as-of` from {_long(pin.replaced[-1])}"
-                 + (f" (before that: {', '.join(_long(d) for d in pin.replaced[:-1])})" if pin.replaced[1:] else "")
+        text += (f" **The cut-off was changed** with `--as-of` from {long_date(pin.replaced[-1])}"
+                 + (f" (before that: {', '.join(long_date(d) for d in pin.replaced[:-1])})" if pin.replaced[1:] else "")
                  + ".")
     return text
-
-
-def _long(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _version(package: str) -> str:

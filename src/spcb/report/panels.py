@@ -16,7 +16,7 @@ from ..analysis.coverage import Unavailable
 from ..analysis.measures import SpcChart, monthly, year_to_date
 from ..analysis.milestones import rows_for
 from ..plan.model import FREQUENCY_LABELS, Item, Measure
-from ..plan.periods import FinancialYear, Month
+from ..plan.periods import FinancialYear, Month, long_date
 from . import charts, narrative, output, tables
 from .context import PageContext
 from .narrative import Update
@@ -67,7 +67,7 @@ def update_text(ctx: PageContext, item: Item, update: Update) -> str:
 def milestone_table(ctx: PageContext) -> None:
     """The paper's headline table: every milestone and deliverable, year to date."""
     rows = rows_for(ctx.plan.milestone_table, ctx.extract, ctx.window, ctx.plan.threshold)
-    caption = f"Milestones and deliverables, year to date to {ctx.window.as_of.day} {ctx.window.as_of:%B %Y}"
+    caption = f"Milestones and deliverables, year to date to {long_date(ctx.window.as_of)}"
     output.table(tables.display_frame(rows), caption, "milestones", ctx.extract.title, tables.data_frame(rows))
 
 
@@ -160,7 +160,7 @@ def stop_search(ctx: PageContext) -> None:
     source = ctx.source("stop_search")
     windows = []
     for start, end in spans:
-        label = f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+        label = f"{long_date(start)} to {long_date(end)}"
         months = ((end - start).days + 1) / (365.25 / 12)
         windows.append(stopsearch.summarise(stopsearch.records(searches, force, start, end), label, months))
     before, now = windows
