@@ -9,11 +9,13 @@ import pytest
 
 from spcb.ingest import store
 from spcb.ingest.store import Store
+from spcb.plan import edition
 from spcb.report.context import PageContext
 from spcb.site import build
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+EDITIONS = ROOT / "data" / "editions"
+DATA = EDITIONS / "west-midlands"
 SHARED = ROOT.parent / "shared" / "data"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "book", "notebooks")
 
@@ -30,19 +32,23 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def shipped_data(target: Path) -> Path:
-    """A data folder like the shipped one (plan, commentary, sources), its store built by `spcb ingest`; the
-    commentary is a copy, since a build writes the period's pinned cut-off beside it."""
-    for name in ("plan", "extract", "published", "sources"):
-        (target / name).symlink_to(DATA / name)
-    shutil.copytree(DATA / "narrative", target / "narrative")  # a build pins its cut-off there
-    store.ingest([target / name for name in ("extract", "published", "sources")], target)
+def shipped_data(target: Path, name: str = edition.DEFAULT) -> Path:
+    """An edition's folder like the shipped one (edition.yml, plan, about page, commentary), its store built by
+    `spcb ingest` from the edition's inputs; the commentary is a copy, since a build writes the period's pinned
+    cut-off beside it. Name `target` after the edition: an edition's name is its folder's."""
+    shipped = EDITIONS / name
+    target.mkdir(parents=True, exist_ok=True)
+    for path in shipped.iterdir():
+        if path.name not in ("narrative", "store"):
+            (target / path.name).symlink_to(path)
+    shutil.copytree(shipped / "narrative", target / "narrative")  # a build pins its cut-off there
+    store.ingest([path.resolve() for path in edition.load(shipped).inputs], target)
     return target
 
 
 @pytest.fixture(scope="session")
 def data(tmp_path_factory) -> Path:
-    return shipped_data(tmp_path_factory.mktemp("data"))
+    return shipped_data(tmp_path_factory.mktemp("data") / edition.DEFAULT)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""The `spcb` command: build the book, print the milestone table, verify notebooks, write the demo extract.
+"""The `spcb` command: start an edition, ingest its data, build its book, print the milestone table, verify
+notebooks, write the demo extract.
+
+Every command works on one edition: `--edition NAME` (the folder `data/editions/NAME/` of the project), or
+`--data FOLDER` (an edition's folder anywhere), or by default the West Midlands demonstration edition.
 
 Every error is one line, `spcb: error: ...`, never a traceback: argument errors, bad input, and a file that
 cannot be read or written (read-only, permission denied, disk full), named with its cause. Arguments are
@@ -19,6 +23,9 @@ from .analysis import coverage
 from .analysis.milestones import rows_for
 from .ingest import contract, registry, store
 from .ingest.contract import InputError
+from .plan import edition as editions
+from .plan import scaffold
+from .plan.edition import DEFAULT
 from .plan.periods import Month, PeriodError
 from .plan.schema import PlanError, load_dir
 from .report import catalogue, narrative, tables
@@ -53,14 +60,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spcb", description="Reproducible police and crime board report book.")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    def edition_options(command: argparse.ArgumentParser, data: bool = True) -> None:
+        command.add_argument("--edition", help=f"the edition, a folder of data/editions/ (default: {DEFAULT})")
+        if data:
+            command.add_argument("--data", help="the edition's folder, given as a path instead of --edition")
+        command.add_argument("--root", default=".", help="project folder (default: the current one)")
+
     def period_options(command: argparse.ArgumentParser, as_of: bool = True, many: bool = False) -> None:
         command.add_argument("--period", required=True, action="append" if many else "store",
                              help="reporting month, YYYY-MM (e.g. 2014-11)" + ("; repeat it to build several"
                                                                               if many else ""))
         if as_of:
             command.add_argument("--as-of", help="cut-off date, YYYY-MM-DD (default: end of the period or of the data)")
-            command.add_argument("--data", help="data folder (default: data/ in the project)")
-        command.add_argument("--root", default=".", help="project folder (default: the current one)")
+        edition_options(command, data=as_of)
 
     run = commands.add_parser("build", help="execute every notebook for a period and build the site")
     period_options(run, many=True)
@@ -79,18 +91,25 @@ def _parser() -> argparse.ArgumentParser:
                                                "the executed notebooks with nbval and compare outputs")
     period_options(check, as_of=False)
 
-    ingest = commands.add_parser("ingest", help="read published files or the force's extract into the store")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders searched for *.csv and *.csv.gz")
-    ingest.add_argument("--data", default="data", help="data folder whose store/ receives them, made if it does not "
-                        "exist yet inside an existing folder (default: data)")
+    ingest = commands.add_parser("ingest", help="read published files or the force's extract into an edition's store")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, or folders searched for *.csv and *.csv.gz "
+                        "(default: the inputs its edition.yml lists)")
+    edition_options(ingest)
 
-    report = commands.add_parser("summary", help="what the store holds, per source file")
-    report.add_argument("--data", default="data", help="data folder (default: data)")
+    report = commands.add_parser("summary", help="what an edition's store holds, per source file")
+    edition_options(report)
     report.add_argument("--format", choices=["text", "json"], default="text")
 
     scaffold = commands.add_parser("new-period", help="start a period's commentary from the last one")
     scaffold.add_argument("period", help="reporting month, YYYY-MM")
-    scaffold.add_argument("--data", default="data", help="data folder (default: data)")
+    edition_options(scaffold)
+
+    start = commands.add_parser("init", help="start an edition for a force: plan, extract.yml, commentary, README")
+    start.add_argument("name", help="the edition's name: lower-case letters, digits and '-' (e.g. city-of-london)")
+    start.add_argument("--force", required=True, help='the force\'s name, e.g. "City of London Police"')
+    start.add_argument("--police-uk", metavar="FOLDER", help="a folder of data.police.uk files for the force "
+                       "(default: the edition's own police-uk/ folder, to fill)")
+    start.add_argument("--root", default=".", help="project folder (default: the current one)")
 
     described = commands.add_parser("contract", help="print the input contract (formats and canonical tables)")
     described.add_argument("--write", metavar="PAGE", nargs="?", const="book/input-contract.md",
@@ -106,15 +125,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _data(args: argparse.Namespace) -> Path:
+    """The edition's folder the arguments name."""
+    if getattr(args, "data", None):
+        return Path(args.data)
+    return editions.folder(find_root(args.root), args.edition or DEFAULT)
+
+
 def _table(args: argparse.Namespace) -> str:
-    data = Path(args.data) if args.data else find_root(args.root) / "data"
-    ctx = PageContext.load(data, args.period, args.as_of)
+    ctx = PageContext.load(_data(args), args.period, args.as_of)
     rows = rows_for(ctx.plan.milestone_table, ctx.extract, ctx.window, ctx.plan.threshold)
     return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
 
 
 def _ingest(paths: list[str], data: Path) -> list[store.FileResult]:
-    """Ingest into `data`; a data folder this ingest made is removed again if it fails, so it writes nothing."""
+    """Ingest into `data` (by default, its edition's inputs); a data folder this ingest made is removed again if it
+    fails, so it writes nothing."""
+    if not paths:
+        paths = list(editions.load(data).inputs)
     made = not data.exists()
     try:
         return store.ingest(paths, data)
@@ -141,6 +169,8 @@ def _check(args: argparse.Namespace) -> None:
     period = getattr(args, "period", None)
     for text in period if isinstance(period, list) else [period] if period else []:
         Month.parse(text)
+    if getattr(args, "data", None) and getattr(args, "edition", None):
+        raise UsageError("--data and --edition both name an edition; give one of them")
     if getattr(args, "data", None):
         folder = Path(args.data)
         if folder.exists() and not folder.is_dir():
@@ -161,26 +191,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check(args)
         if args.command == "build":
-            index = build.build(args.period, args.as_of, args.data, args.jobs, args.root)
+            index = build.build(args.period, args.as_of, _data(args), args.jobs, args.root)
             print(f"The site is built: {index}")
         elif args.command == "table":
             sys.stdout.write(_table(args))
         elif args.command == "pdf":
-            print(f"The PDF is written: {pdf.pdf(args.period, args.root)}")
+            print(f"The PDF is written: {pdf.pdf(args.period, args.root, args.edition or DEFAULT)}")
         elif args.command == "verify":
-            return verify.verify(args.period, args.root)
+            return verify.verify(args.period, args.root, args.edition or DEFAULT)
         elif args.command == "ingest":
-            for result in _ingest(args.paths, Path(args.data)):
+            for result in _ingest(args.paths, _data(args)):
                 print(result.describe())
+        elif args.command == "init":
+            made = scaffold.init(find_root(args.root), args.name, args.force, args.police_uk)
+            print(f"Started the edition {args.name} in {made}; read {made / 'README.md'} for what to fill in.")
         elif args.command == "summary":
-            report = store.summary(args.data)
-            found = store.Store(args.data)
+            data = _data(args)
+            report = store.summary(data)
+            found = store.Store(data)
             report["gaps"] = coverage.store_gaps(found.table("recorded_crime"), found.table("stop_search"))
             print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
                   else store.summary_text(report) + coverage.gaps_text(report["gaps"]),
                   end="" if args.format == "text" else "\n")
         elif args.command == "new-period":
-            written = narrative.new_period(args.data, Month.parse(args.period), load_dir(args.data))
+            written = narrative.new_period(_data(args), Month.parse(args.period), load_dir(_data(args)))
             print(f"Wrote {len(written)} commentary files to {written[0].parent}, each marked 'carried forward: "
                   "update required' until an analyst rewrites it:")
             print("\n".join(f"  {path.name}" for path in written))

@@ -3,7 +3,9 @@
 The extract holds one row per day, area and series, zeros included, so a missing row is a gap in the data,
 never a count of 0. A day is covered for a series when every area that reports the series has a row for it.
 A gap is a run of days, between the first and the last day of the extract, on which an area has no row for a
-series. A month is complete only when every one of its days is covered. No figure is published from a
+series. A month is complete only when every one of its days is covered. A monthly extract holds one row per
+month (dated its first day), area and series: a month with a row covers each of its days, a missing month is
+a gap of a whole month, and its gaps are written in months. No figure is published from a
 window with a gap: a window that needs an uncovered day is refused, naming the series, areas and days, and
 the default cut-off of a period is the last day before the first gap. Optional sources that do not cover a
 period raise `Unavailable`, which a page shows as "Not available for this period" with the reason.
@@ -37,21 +39,30 @@ class Gap:
     area: str
     first: date
     last: date
+    monthly: bool = False
 
     @property
     def days(self) -> str:
+        if self.monthly:
+            months = months_between(self.first, self.last)
+            span = str(months[0]) if len(months) == 1 else f"{months[0]} to {months[-1]}"
+            return f"{span} ({len(months)} month{'s' if len(months) > 1 else ''})"
         count = (self.last - self.first).days + 1
         span = self.first.isoformat() if count == 1 else f"{self.first.isoformat()} to {self.last.isoformat()}"
         return f"{span} ({count} day{'s' if count > 1 else ''})"
 
 
 class Coverage:
-    """The days covered per series and area, from the `date`, `area` and `series` columns of the extract."""
+    """The days covered per series and area, from the `date`, `area` and `series` columns of the extract (of a
+    monthly extract when `monthly`)."""
 
-    def __init__(self, counts: pd.DataFrame):
+    def __init__(self, counts: pd.DataFrame, monthly: bool = False):
         days = counts[["series", "area", "date"]].drop_duplicates()
+        self.monthly = monthly
         self.first = days["date"].min().date() if len(days) else None
         self.last = days["date"].max().date() if len(days) else None
+        if monthly and self.last:
+            self.last = Month.of(self.last).last_day
         self._days = {key: pd.DatetimeIndex(group["date"]).sort_values()
                       for key, group in days.groupby(["series", "area"], sort=True)}
         self.areas = {s: tuple(a for (t, a) in self._days if t == s) for s, _ in self._days}
@@ -62,12 +73,13 @@ class Coverage:
         start, end = start or self.first, end or self.last
         if start is None or start > end:
             return []
-        wanted = pd.date_range(start, end, freq="D")
+        wanted = (pd.date_range(Month.of(start).first_day, end, freq="MS") if self.monthly
+                  else pd.date_range(start, end, freq="D"))
         found = []
         for name in sorted(self.areas) if series is None else series:
             for area in self.areas.get(name, ()):
                 missing = wanted.difference(self._days[(name, area)])
-                found += [Gap(name, area, first, last) for first, last in _runs(missing)]
+                found += [Gap(name, area, first, last, self.monthly) for first, last in _runs(missing, self.monthly)]
         return found
 
     def covered_through(self, series: list[str], since: date) -> date | None:
@@ -84,7 +96,7 @@ class Coverage:
             areas = [self._days[(series, area)] for area in self.areas.get(series, ())]
             days = functools.reduce(pd.DatetimeIndex.intersection, areas) if areas else pd.DatetimeIndex([])
             per_month = days.to_period("M").value_counts()
-            self._complete[series] = {str(p) for p, n in per_month.items() if n == p.days_in_month}
+            self._complete[series] = {str(p) for p, n in per_month.items() if self.monthly or n == p.days_in_month}
         return str(month) in self._complete[series]
 
     def require(self, series: list[str], windows: list[tuple[date, date]], purpose: str) -> None:
@@ -111,7 +123,7 @@ def describe(gaps: list[Gap], coverage: Coverage) -> str:
         else:
             who = "; ".join(f"{s} in {'every area' if len(a) == len(coverage.areas[s]) else ', '.join(a)}"
                             for s, a in series.items())
-        parts.append(f"{Gap('', '', first, last).days} for {who}")
+        parts.append(f"{Gap('', '', first, last, coverage.monthly).days} for {who}")
     return "; ".join(parts)
 
 
@@ -133,14 +145,15 @@ def months_between(start: date, end: date) -> list[Month]:
     return [first.shift(i) for i in range((last.year - first.year) * 12 + last.month - first.month + 1)]
 
 
-def _runs(days: pd.DatetimeIndex) -> list[tuple[date, date]]:
-    """Consecutive days, as (first, last) pairs."""
+def _runs(days: pd.DatetimeIndex, monthly: bool = False) -> list[tuple[date, date]]:
+    """Consecutive days (or months, given by their first days), as (first, last) days."""
     runs: list[tuple[date, date]] = []
     for day in (d.date() for d in days):
+        last = Month.of(day).last_day if monthly else day
         if runs and day == runs[-1][1] + timedelta(days=1):
-            runs[-1] = (runs[-1][0], day)
+            runs[-1] = (runs[-1][0], last)
         else:
-            runs.append((day, day))
+            runs.append((day, last))
     return runs
 
 

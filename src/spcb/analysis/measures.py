@@ -1,6 +1,13 @@
 """Measures computed from the extract: year-to-date totals, monthly series, and a measure's SPC chart.
 
-Year to date is the sum of daily counts from 1 April to the as-of date, against the same window a year
+The extract is a force's daily counts (`recorded_crime`) or monthly ones, each month's row dated its first day:
+the Met's own counts by borough and category (`monthly_crime`), or data.police.uk street-level crime
+(`street_crime`), counted by crime type and local authority, a crime with no LSOA in the area "Location not
+known". A data.police.uk file lists every crime of its force and month, so in a month with a file a crime type
+with no row counted 0, for every current crime type and any other the files use; a month with no file stays
+missing, a gap. An edition may define a series as the sum of several of the extract's (`extract_counts`).
+
+Year to date is the sum of the counts from 1 April to the as-of date, against the same window a year
 earlier. Monthly series hold complete months only (every day covered, see `coverage`), up to the window's
 last complete month; a month the data does not fully cover is left out, never counted as low. The SPC
 analysis is rebased at the months the plan names.
@@ -12,7 +19,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..ingest.contract import InputError
+from ..ingest.contract import CURRENT_CRIME_TYPES, InputError
 from ..plan.model import Measure
 from ..plan.periods import FinancialYear, Month, Window
 from . import spc
@@ -27,10 +34,11 @@ class Extract:
     title: str
     demonstration: bool
     coverage: Coverage = field(default=None, compare=False, repr=False)
+    granularity: str = "daily"
 
     def __post_init__(self):
         if self.coverage is None:
-            object.__setattr__(self, "coverage", Coverage(self.counts))
+            object.__setattr__(self, "coverage", Coverage(self.counts, self.granularity == "monthly"))
 
     @property
     def first_date(self) -> date:
@@ -48,6 +56,36 @@ class Extract:
         if series not in self.series:
             raise InputError(f"recorded_crime: no rows for series {series!r}, which the plan measures; "
                              f"the extract has {', '.join(sorted(self.series))}")
+
+
+NOT_KNOWN = "Location not known"
+
+
+def extract_counts(table: str, rows: pd.DataFrame, series: dict[str, tuple[str, ...]], force: str | None = None
+                   ) -> pd.DataFrame:
+    """The extract's counts (date, area, series, count) from the rows of a store table, with each series of
+    `series` added as the sum of its categories; street-level crime is taken for `force` only."""
+    if table == "monthly_crime":
+        rows = rows.assign(date=pd.to_datetime(rows["month"] + "-01"))[["date", "area", "series", "count"]]
+    elif table == "street_crime":
+        rows = _street_counts(rows[rows["force"] == force] if force else rows)
+    else:
+        rows = rows[["date", "area", "series", "count"]]
+    added = [rows[rows["series"].isin(parts)].groupby(["date", "area"], as_index=False)["count"].sum()
+             .assign(series=name) for name, parts in series.items()]
+    return pd.concat([rows, *added], ignore_index=True)[["date", "area", "series", "count"]] if added else rows
+
+
+def _street_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Street-level crime by month, local authority and crime type, 0 where a month's file has no such crime."""
+    frame = pd.DataFrame({"date": pd.to_datetime(rows["month"] + "-01"),
+                          "area": rows["local_authority"].where(rows["local_authority"] != "", NOT_KNOWN),
+                          "series": rows["crime_type"], "count": rows["count"]})
+    counted = frame.groupby(["date", "area", "series"])["count"].sum()
+    grid = pd.MultiIndex.from_product([sorted(frame["date"].unique()), sorted(frame["area"].unique()),
+                                       sorted(set(frame["series"]) | set(CURRENT_CRIME_TYPES))],
+                                      names=["date", "area", "series"])
+    return counted.reindex(grid, fill_value=0).reset_index()
 
 
 @dataclass(frozen=True)

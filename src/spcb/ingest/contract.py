@@ -97,6 +97,7 @@ POLICE_UK_CRIME_TYPES = (
     # Categories used before May 2013.
     "Violent crime", "Public disorder and weapons",
 )
+CURRENT_CRIME_TYPES = POLICE_UK_CRIME_TYPES[:14]  # those in use since May 2013
 
 
 STOP_SEARCH_TYPES = ("Person search", "Vehicle search", "Person and Vehicle search")

@@ -3,7 +3,7 @@
 `spcb build` executes a notebook per declared page (one per objective for the objective page, numbered in
 the plan's order so that the contents keep the board paper's order), and `_toc.yml` is generated from the
 same list (`spcb toc`; a test checks the committed file against it). A page without a template is a static
-page under `book/`.
+page under `book/`, or the edition's own Markdown (its page about the data), copied beside the executed notebooks.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..plan.model import Objective, Plan
 
 REPORT = "book/report"  # where executed notebooks go, relative to the project
+ABOUT = "about-the-data"  # the page about the data, the edition's own about.md
 COMMON = ("period", "as_of", "data_dir")  # the parameters every notebook takes
 
 
@@ -23,11 +24,12 @@ class Page:
     parameters: tuple[str, ...] = ()  # parameters beyond the common ones
     per_objective: bool = False
     in_paper: bool = True  # printed in the PDF board paper; reference pages for analysts are left out
+    edition: bool = False  # a Markdown page the edition gives, put beside the executed notebooks
 
     @property
     def path(self) -> str:
         """The page's path in `_toc.yml`."""
-        if self.template is None:
+        if self.template is None and not self.edition:
             return f"book/{self.name}"
         return f"{REPORT}/{self.name}-*" if self.per_objective else f"{REPORT}/{self.name}"
 
@@ -37,7 +39,7 @@ PAGES = (
     Page("objective", "Milestones and deliverables by strategic objective", "objective", ("objective",),
          per_objective=True),
     Page("how-the-force-compares", "Context", "how-the-force-compares"),
-    Page("about-the-data", "About this report"),
+    Page(ABOUT, "About this report", edition=True),
     Page("input-contract", "About this report", in_paper=False),
     Page("provenance", "About this report", "provenance", ("commit", "command")),
 )

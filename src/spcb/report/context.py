@@ -1,13 +1,18 @@
 """A page's context: everything one page of the book is built from, loaded once when the page starts.
 
-It holds the plan, the year-to-date window, the force's extract, the period's commentary and the store's
-ingest log, read once. Any other store table a page asks for is read the first time it is asked for and
+It holds the edition, the plan, the year-to-date window, the force's extract (the store table the edition
+names, daily or monthly, with the edition's series added up), the period's commentary and the store's ingest
+log, read once. Any other store table a page asks for is read the first time it is asked for and
 kept, so no table is read twice in one page. Source lines name the files a table's rows came from.
 
 The window of a period is checked before anything is shown (the pre-flight): its cut-off is the one pinned
 by an earlier build, or an explicit `--as-of`, or else the last day the extract covers for every series the
 plan measures; and every day of this year's and last year's windows must be covered, or the period is
-refused in one line listing everything missing.
+refused in one line listing everything missing. On a monthly extract a cut-off is the last day of a month.
+The pre-flight also lists, in the same line, every input the plan names that the store lacks altogether: a
+series, a survey measure's results, or the records a panel needs (stop and search and the census for the force,
+the audit). An input that exists but does not cover the period is no error: its panel says it is not
+available for this period.
 """
 from __future__ import annotations
 
@@ -17,23 +22,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.coverage import Coverage
-from ..analysis.measures import Extract
+from ..analysis.coverage import Coverage, CoverageError
+from ..analysis.measures import Extract, extract_counts
 from ..ingest import store
 from ..ingest.contract import InputError
+from ..plan import edition as editions
+from ..plan.edition import Edition
 from ..plan.model import Item, Plan
-from ..plan.periods import Month, Window, resolve
+from ..plan.periods import Month, PeriodError, Window, resolve
 from ..plan.schema import load_dir
 from . import narrative
 from .narrative import Update
-
-EXTRACT = "recorded_crime"
 
 
 @dataclass
 class PageContext:
     """The inputs of one page for one period."""
 
+    edition: Edition
     plan: Plan
     window: Window
     extract: Extract
@@ -45,18 +51,20 @@ class PageContext:
     @classmethod
     def load(cls, data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> PageContext:
         data_dir = Path(data_dir)
-        plan = load_dir(data_dir)
+        edition, plan = editions.load(data_dir), load_dir(data_dir)
         found = store.Store(data_dir)
         log = found.log()
-        counts = found.table(EXTRACT)
-        _require_extract(found, counts.empty)
-        covered = Coverage(counts)
-        window = _checked_window(plan, covered, data_dir, period, as_of)
-        used = counts[counts["date"] <= pd.Timestamp(window.as_of)]  # a later file adds nothing to this period
-        extract = Extract(counts, store.titles(log, used, EXTRACT),
-                          any(s["demonstration"] for s in store.sources(log, used, EXTRACT)), covered)
-        return cls(plan, window, extract, narrative.load(data_dir, window.period, plan), log, data_dir,
-                   {EXTRACT: counts})
+        rows = found.table(edition.extract)
+        _require_extract(found, edition, rows.empty)
+        counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
+        covered = Coverage(counts, edition.granularity == "monthly")
+        window = _checked_window(plan, edition, covered, found, period, as_of)
+        used = _used(rows, window.as_of)  # a later file adds nothing to this period
+        extract = Extract(counts, store.titles(log, used, edition.extract),
+                          any(s["demonstration"] for s in store.sources(log, used, edition.extract)), covered,
+                          edition.granularity)
+        return cls(edition, plan, window, extract, narrative.load(data_dir, window.period, plan), log, data_dir,
+                   {edition.extract: rows})
 
     @property
     def period(self) -> Month:
@@ -77,11 +85,20 @@ class PageContext:
 
 
 def window(data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> Window:
-    """The window a period's pages will use, checked against what the extract covers (its counts unread)."""
+    """The window a period's pages will use, checked against what the extract covers and what the plan needs."""
+    edition, plan = editions.load(data_dir), load_dir(data_dir)
     found = store.Store(data_dir)
-    days = found.table(EXTRACT, ["date", "area", "series"])
-    _require_extract(found, days.empty)
-    return _checked_window(load_dir(data_dir), Coverage(days), Path(data_dir), period, as_of)
+    rows = found.table(edition.extract)
+    _require_extract(found, edition, rows.empty)
+    counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
+    return _checked_window(plan, edition, Coverage(counts, edition.granularity == "monthly"), found, period, as_of)
+
+
+def _used(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The rows of the extract's table up to the cut-off."""
+    if "date" in rows:
+        return rows[rows["date"] <= pd.Timestamp(as_of)]
+    return rows[rows["month"] <= str(Month.of(as_of))]
 
 
 def measured_series(plan: Plan) -> list[str]:
@@ -89,18 +106,55 @@ def measured_series(plan: Plan) -> list[str]:
     return sorted({b.measure.series for b in (*plan.milestone_table, *(b for i in plan.items for b in i.counted))})
 
 
-def _checked_window(plan: Plan, coverage: Coverage, data_dir: Path, period: str | Month,
+def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, found: store.Store, period: str | Month,
                     as_of: str | date | None) -> Window:
     month = period if isinstance(period, Month) else Month.parse(period)
     series = measured_series(plan)
     if as_of in (None, ""):
-        pin = narrative.pinned(data_dir, month)
+        pin = narrative.pinned(found.root.parent, month)
         as_of = pin.as_of if pin else _last_covered(coverage, series, month)
     window = resolve(month, as_of, coverage.first, coverage.last)
-    coverage.require(series, [(window.last_year_start, window.last_year_end), (window.start, window.as_of)],
-                     f"period {month} (year to date {window.start.isoformat()} to {window.as_of.isoformat()}, "
-                     f"against {window.last_year_start.isoformat()} to {window.last_year_end.isoformat()})")
+    if coverage.monthly and window.as_of != month.last_day:
+        raise PeriodError(f"as-of date {window.as_of.isoformat()}: the extract ({edition.extract}) counts whole "
+                          f"months, so a cut-off is the last day of a month; expected {month.last_day.isoformat()}")
+    purpose = (f"period {month} (year to date {window.start.isoformat()} to {window.as_of.isoformat()}, "
+               f"against {window.last_year_start.isoformat()} to {window.last_year_end.isoformat()})")
+    lacking = missing_inputs(plan, found)
+    try:
+        coverage.require(series, [(window.last_year_start, window.last_year_end), (window.start, window.as_of)],
+                         purpose)
+    except CoverageError as error:
+        raise CoverageError("; and ".join([str(error), *lacking])) from None
+    if lacking:
+        raise CoverageError(f"{purpose} needs " + "; and ".join(lacking))
     return window
+
+
+def missing_inputs(plan: Plan, found: store.Store) -> list[str]:
+    """What the plan names that the store lacks altogether, beyond the extract's series (see the module's rules)."""
+    lacking = []
+    surveyed = sorted({b.measure.survey for i in plan.items for b in i.surveyed if b.measure.survey})
+    if surveyed:
+        held = set(found.table("survey", ["measure"])["measure"])
+        lacking += [f"survey results for {name}, which the store does not hold" for name in surveyed
+                    if name not in held]
+    attitudes = sorted({b.measure.attitude for i in plan.items for b in i.measures
+                        if getattr(b.measure, "attitude", None)})
+    if attitudes:
+        held = set(found.table("attitude", ["measure"])["measure"])
+        lacking += [f"public attitude survey results for {name}, which the store does not hold" for name in attitudes
+                    if name not in held]
+    panels = {p for i in plan.items for p in i.panels}
+    if "stop-and-search" in panels:
+        force = plan.force_area
+        if force not in set(found.table("stop_search", ["force"])["force"]):
+            lacking.append(f"stop and search records for {force} (data.police.uk files), which the store does not "
+                           "hold")
+        if force not in set(found.table("census_ethnicity", ["area"])["area"]):
+            lacking.append(f"2011 Census residents by ethnic group for {force}, which the store does not hold")
+    if "audit" in panels and found.table("audit", ["audit"]).empty:
+        lacking.append("the crime data integrity audit (the force's audit file), which the store does not hold")
+    return lacking
 
 
 def _last_covered(coverage: Coverage, series: list[str], month: Month) -> date | None:
@@ -110,7 +164,7 @@ def _last_covered(coverage: Coverage, series: list[str], month: Month) -> date |
     return min(month.last_day, through) if through and through >= month.first_day else None
 
 
-def _require_extract(found: store.Store, missing: bool) -> None:
+def _require_extract(found: store.Store, edition: Edition, missing: bool) -> None:
     if missing:
-        raise InputError(f"{found.root}: no recorded crime extract in the store; run "
-                         f"`spcb ingest {found.root.parent / 'extract'}` first")
+        raise InputError(f"{found.root}: no {edition.extract} rows in the store, which the edition's extract is; run "
+                         f"`spcb ingest --edition {edition.name}` (or ingest its files) first")

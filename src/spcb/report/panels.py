@@ -23,13 +23,16 @@ from .narrative import Update
 
 
 def preamble(ctx: PageContext, uses_data: bool) -> str:
-    """The window the page uses and, where its figures come from a demonstration extract, a notice saying so."""
-    text = f"*{ctx.window.describe()}*"
+    """The window the page uses, whether its counts are daily or monthly, and, where its figures come from a
+    demonstration extract, a notice saying so."""
+    step = ("Counts are daily, to the end of the cut-off day." if ctx.extract.granularity == "daily" else
+            f"Counts are monthly, so the year to date is whole months, April to {ctx.period.name}.")
+    text = f"*{ctx.window.describe()} {step}*"
     if uses_data and ctx.extract.demonstration:
         text += ("\n\n:::{admonition} Demonstration data\n:class: warning spcb-demonstration\n"
                  f"Figures on this page whose source is the **{output.plain(ctx.extract.title)}** are demonstration "
                  "data: they reproduce the figures published for this period but are not the force's records. "
-                 "See {doc}`../about-the-data`.\n:::")
+                 "See {doc}`about-the-data`.\n:::")
     return text
 
 
@@ -155,15 +158,20 @@ def stop_search(ctx: PageContext) -> None:
     force = ctx.plan.force_area
     people = stopsearch.census(ctx.table("census_ethnicity"), force)
     searches = ctx.table("stop_search")
-    spans = ((ctx.window.last_year_start, ctx.window.last_year_end), (ctx.window.start, ctx.window.as_of))
-    stopsearch.require(searches, force, list(spans))
+    spans = [(ctx.window.last_year_start, ctx.window.last_year_end), (ctx.window.start, ctx.window.as_of)]
+    stopsearch.require(searches, force, spans[1:])
+    try:
+        stopsearch.require(searches, force, spans[:1])
+        uncompared = None
+    except Unavailable as why:  # this year alone is shown, and why there is no comparison
+        uncompared, spans = str(why), spans[1:]
     source = ctx.source("stop_search")
     windows = []
     for start, end in spans:
         label = f"{long_date(start)} to {long_date(end)}"
         months = ((end - start).days + 1) / (365.25 / 12)
         windows.append(stopsearch.summarise(stopsearch.records(searches, force, start, end), label, months))
-    before, now = windows
+    now = windows[-1]
     rows = [("Searches", lambda w: f"{w.searches:,}"), ("Searches a month", lambda w: f"{w.per_month:,.0f}"),
             ("Arrest rate", lambda w: f"{w.arrest_rate:.1f}%"),
             ("Positive outcome rate", lambda w: f"{w.positive_rate:.1f}%")]
@@ -173,28 +181,43 @@ def stop_search(ctx: PageContext) -> None:
              for g in stopsearch.GROUPS[1:]]
     rows += [("Records without an ethnicity", lambda w: f"{w.without_ethnicity:,} "
               f"({w.without_ethnicity / w.searches * 100 if w.searches else 0:.1f}%)")]
-    output.table(pd.DataFrame({"Measure": [r[0] for r in rows], before.label: [r[1](before) for r in rows],
-                               now.label: [r[1](now) for r in rows]}), f"Stop and search in {force}", "stop-search",
-                 source)
+    output.table(pd.DataFrame({"Measure": [r[0] for r in rows], **{w.label: [r[1](w) for r in rows] for w in windows}}),
+                 f"Stop and search in {force}", "stop-search", source)
     history = stopsearch.per_month(searches, force)
     history = history[history["month"] <= str(ctx.window.last_complete_month)]
     output.figure(charts.searches_png(history), charts.searches_alt(history), source)
-    ratio = {(w.label, g): w.ratios(people)[g] for w in (before, now) for g in ("Asian", "Black")}
-    compared = (f"Asian people were {ratio[before.label, 'Asian']:.1f} times as likely as White people to be "
-                f"searched, and are now {ratio[now.label, 'Asian']:.1f} times; Black people "
-                f"{ratio[before.label, 'Black']:.1f} times, now {ratio[now.label, 'Black']:.1f}."
-                if all(math.isfinite(r) for r in ratio.values()) else
-                "No ratio to White people can be given: a window has no searches of White people, or the census "
-                "no residents in a group.")
     output.markdown(output.computed("stop and search", [
-        f"Searches went from about {before.per_month:,.0f} a month ({before.label}) to about "
-        f"{now.per_month:,.0f} ({now.label}).",
-        f"The arrest rate went from {before.arrest_rate:.1f}% to {now.arrest_rate:.1f}%, and the positive "
-        f"outcome rate from {before.positive_rate:.1f}% to {now.positive_rate:.1f}%.",
-        compared,
+        *(_search_changes(windows, people) if uncompared is None else [
+            f"No comparison with last year: {uncompared}.",
+            f"About {now.per_month:,.0f} searches a month ({now.label}); the arrest rate was {now.arrest_rate:.1f}% "
+            f"and the positive outcome rate {now.positive_rate:.1f}%.", _ratios([now], people)]),
         f"{stopsearch.METHOD} In the latest window {now.from_self:,} records gave a self-defined ethnicity, "
         f"{now.from_officer:,} only an officer-defined one, and {now.without_ethnicity:,} neither (left out).",
     ]))
+
+
+def _search_changes(windows: list, people: dict) -> list[str]:
+    """Stop and search last year against this year, in words."""
+    before, now = windows
+    return [f"Searches went from about {before.per_month:,.0f} a month ({before.label}) to about "
+            f"{now.per_month:,.0f} ({now.label}).",
+            f"The arrest rate went from {before.arrest_rate:.1f}% to {now.arrest_rate:.1f}%, and the positive "
+            f"outcome rate from {before.positive_rate:.1f}% to {now.positive_rate:.1f}%.", _ratios(windows, people)]
+
+
+def _ratios(windows: list, people: dict) -> str:
+    """How much likelier Asian and Black people were to be searched than White people, in each window."""
+    ratio = {(w.label, g): w.ratios(people)[g] for w in windows for g in ("Asian", "Black")}
+    if not all(math.isfinite(r) for r in ratio.values()):
+        return ("No ratio to White people can be given: a window has no searches of White people, or the census "
+                "no residents in a group.")
+    first, last = windows[0].label, windows[-1].label
+    if len(windows) == 1:
+        return (f"Asian people were {ratio[last, 'Asian']:.1f} times as likely as White people to be searched, "
+                f"and Black people {ratio[last, 'Black']:.1f} times.")
+    return (f"Asian people were {ratio[first, 'Asian']:.1f} times as likely as White people to be "
+            f"searched, and are now {ratio[last, 'Asian']:.1f} times; Black people "
+            f"{ratio[first, 'Black']:.1f} times, now {ratio[last, 'Black']:.1f}.")
 
 
 @optional("Crime data integrity audit")

@@ -1,5 +1,6 @@
 """The one place that calls Jupyter Book: `jupyter-book build` with every warning an error. Its warnings are
-reported, and logged, without the terminal's colour codes."""
+reported, and logged, without the terminal's colour codes. The book's title is the edition's: the project's
+`_config.yml` with that title is written to `_build/config/_config.yml` and given to Jupyter Book."""
 from __future__ import annotations
 
 import functools
@@ -9,15 +10,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from .project import BuildError, die_with
 
 _COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def jupyter_book(root: Path, output: Path, log: Path, builder: str = "html") -> None:
-    """Build the site with Jupyter Book 1, treating every warning as an error."""
+def jupyter_book(root: Path, output: Path, log: Path, title: str, builder: str = "html") -> None:
+    """Build the site with Jupyter Book 1, titled `title`, treating every warning as an error."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    written = root / "_build" / "config" / "_config.yml"
+    written.parent.mkdir(parents=True, exist_ok=True)
+    written.write_text(yaml.safe_dump({**config, "title": title}, sort_keys=False, allow_unicode=True),
+                       encoding="utf-8")
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(output),
-               "--all", "-W", "-n", "--keep-going", "--builder", builder]
+               "--config", str(written), "--all", "-W", "-n", "--keep-going", "--builder", builder]
     log.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
                             preexec_fn=functools.partial(die_with, os.getpid()))

@@ -1,8 +1,9 @@
-"""The manifest of what a period publishes, kept outside the site in `_build/manifests/<period>.json`.
+"""The manifest of what a period of an edition publishes, kept outside the site in
+`_build/manifests/<edition>/<period>.json`.
 
 A build records the period, its cut-off and its data as its executed notebooks were given them (`period`,
 `as_of`, and `data_dir`, relative to `book/report/`), and the SHA-256 of every HTML, CSV, image and notebook
-file under `_build/html/<period>/`. For each HTML page it also records the SHA-256 of each item on it. An item
+file under `_build/html/<edition>/<period>/`. For each HTML page it also records the SHA-256 of each item on it. An item
 is a `## ` heading labelled `(item-id)=`; in a notebook's output Jupyter Book renders it as an `<h2>` whose
 first child is `<span id="item-id">`, not as a section, so an item runs from that heading to the next `<h1>` or
 `<h2>`, or to the end of the section holding it. `spcb pdf` adds the PDF's SHA-256; a build leaves it out,
@@ -20,7 +21,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..report.catalogue import COMMON
-from .project import BuildError
+from .project import BuildError, edition_of
 
 PUBLISHED = {".html", ".csv", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ipynb"}
 SITE = Path("_build/html")
@@ -29,8 +30,8 @@ ITEM = re.compile(rb'<h2\b[^>]*>\s*<span id="([^"]+)">')
 ITEM_END = re.compile(rb"<h[12][\s>]|</section>")
 
 
-def location(root: Path, period: str) -> Path:
-    return root / MANIFESTS / f"{period}.json"
+def location(root: Path, edition: str, period: str) -> Path:
+    return root / MANIFESTS / edition / f"{period}.json"
 
 
 def _sha256(content: bytes) -> str:
@@ -64,7 +65,7 @@ def _record(path: Path, item_ids: Collection[str]) -> dict:
 
 
 def _save(root: Path, manifest: dict) -> Path:
-    target = location(root, manifest["period"])
+    target = location(root, manifest["edition"], manifest["period"])
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return target
@@ -72,24 +73,26 @@ def _save(root: Path, manifest: dict) -> Path:
 
 def write(root: Path, parameters: dict, item_ids: Collection[str]) -> Path:
     """Record what the period of `parameters` (an executed notebook's) publishes, with the items of `item_ids`."""
-    site = root / SITE / parameters["period"]
-    return _save(root, {**{name: parameters[name] for name in COMMON},
+    edition = edition_of(parameters)
+    site = root / SITE / edition / parameters["period"]
+    return _save(root, {**{name: parameters[name] for name in COMMON}, "edition": edition,
                         "files": {name: _record(path, item_ids) for name, path in _published(site).items()}})
 
 
-def load(root: Path, period: str) -> dict:
-    path = location(root, period)
+def load(root: Path, edition: str, period: str) -> dict:
+    path = location(root, edition, period)
     if not path.exists():
-        raise BuildError(f"{path}: no manifest of what {period} publishes; run `spcb build --period {period}` first")
+        raise BuildError(f"{path}: no manifest of what {period} of the edition {edition} publishes; run "
+                         f"`spcb build --edition {edition} --period {period}` first")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise BuildError(f"{path}: not a manifest ({exc})") from None
 
 
-def add_pdf(root: Path, period: str, printed: Path) -> None:
+def add_pdf(root: Path, edition: str, period: str, printed: Path) -> None:
     """Record the PDF printed for `period` in its manifest."""
-    manifest = load(root, period)
+    manifest = load(root, edition, period)
     manifest["pdf"] = {"path": printed.relative_to(root).as_posix(), "sha256": _sha256(printed.read_bytes())}
     _save(root, manifest)
 
@@ -119,7 +122,7 @@ def _compare(name: str, record: dict | None, content: bytes | None) -> list[str]
 def differences(root: Path, manifest: dict) -> list[str]:
     """What differs now from what the manifest says was published, one line each: site files by their path in
     the site, the PDF by its path in the project."""
-    now = _published(root / SITE / manifest["period"])
+    now = _published(root / SITE / manifest["edition"] / manifest["period"])
     recorded = manifest["files"]
     lines = [line for name in sorted(recorded.keys() | now.keys())
              for line in _compare(name, recorded.get(name), now[name].read_bytes() if name in now else None)]

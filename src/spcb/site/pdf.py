@@ -8,12 +8,15 @@ than naming the folder it was printed in. Its SHA-256 goes into the period's man
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from ..plan import edition as editions
+from ..plan.edition import DEFAULT
 from ..report import catalogue
 from . import manifest
 from .jupyterbook import jupyter_book
@@ -59,25 +62,26 @@ def _set_dates(path: Path, when: bytes) -> None:
     path.write_bytes(dated)
 
 
-def pdf(period: str, root: str | Path = ".", chromium: str = "/usr/bin/chromium") -> Path:
-    """Print the book for `period` to an A4 PDF: build it as a single HTML page, then print that page with
-    headless Chromium, with page numbers and the period in the footer."""
+def pdf(period: str, root: str | Path = ".", edition: str = DEFAULT, chromium: str = "/usr/bin/chromium") -> Path:
+    """Print the book of `edition` for `period` to an A4 PDF named for both: build it as a single HTML page, then
+    print that page with headless Chromium, with page numbers, the edition's title and the period in the footer."""
     from playwright.sync_api import sync_playwright
 
     root = find_root(root)
-    as_of = parameters(executed_notebooks(root, period)[0])["as_of"]
+    recorded = parameters(executed_notebooks(root, edition, period)[0])
+    as_of, title = recorded["as_of"], editions.load((root / REPORT_DIR / recorded["data_dir"]).resolve()).title
     when = _date(as_of)
-    manifest.load(root, period)  # before printing, so that a build without a manifest fails at once
+    manifest.load(root, edition, period)  # before printing, so that a build without a manifest fails at once
     output = root / "_build" / ".single"
     shutil.rmtree(output, ignore_errors=True)
-    jupyter_book(root, output, root / "_build" / "logs" / "jupyter-book-singlehtml.log", builder="singlehtml")
+    jupyter_book(root, output, root / "_build" / "logs" / "jupyter-book-singlehtml.log", title, builder="singlehtml")
     single = output / "_build" / "singlehtml"
     page = single / "print.html"  # the single page links its assets from the site's root, so print it from there
     landing = (REPORT_DIR / f"{catalogue.PAGES[0].name}.html").as_posix()
     # Sphinx links a place in the single page through the page's own path, which the copy at the root lacks.
     page.write_text((single / landing).read_text(encoding="utf-8").replace(f'href="{landing}#', 'href="#'),
                     encoding="utf-8")
-    target = root / "_build" / "pdf" / f"spcb-report-{period}.pdf"
+    target = root / "_build" / "pdf" / f"{edition}-{period}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not Path(chromium).exists():
         raise BuildError(f"{chromium}: Chromium is needed to print the PDF; install Debian's chromium package")
@@ -87,12 +91,12 @@ def pdf(period: str, root: str | Path = ".", chromium: str = "/usr/bin/chromium"
         tab.goto(page.as_uri(), wait_until="load")
         tab.evaluate(LEAVE_OUT, [p.path for p in catalogue.PAGES if not p.in_paper])
         tab.emulate_media(media="print")
-        footer = FOOTER.format(title="Police and Crime Plan performance report", period=period, as_of=as_of)
+        footer = FOOTER.format(title=html.escape(title), period=period, as_of=as_of)
         tab.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
                 header_template="<span></span>", footer_template=footer,
                 margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
         browser.close()
     _set_dates(target, when)
     shutil.rmtree(output, ignore_errors=True)
-    manifest.add_pdf(root, period, target)
+    manifest.add_pdf(root, edition, period, target)
     return target

@@ -1,7 +1,8 @@
 """The project a book is built in: its folder (the one holding `_config.yml` and `_toc.yml`), its lock
 (`_build/.lock`, held by a build; see `ingest.lock`), where the executed notebooks go, the commit it is built
 from, the executed notebooks of the last build (in `book/report/`, where Jupyter Book reads them), and those of
-every period built (kept in `_build/executed/<period>/`).
+every period of every edition built (kept in `_build/executed/<edition>/<period>/`). An executed notebook's
+edition is the name of its data folder.
 """
 from __future__ import annotations
 
@@ -60,25 +61,33 @@ def parameters(notebook: Path) -> dict:
         .get("parameters", {})
 
 
-def executed_notebooks(root: str | Path, period: str) -> list[Path]:
-    """The executed notebooks of the last build, checked to be for `period`."""
+def edition_of(recorded: dict) -> str:
+    """The edition an executed notebook was built for, from its parameters: the name of its data folder."""
+    return Path(recorded["data_dir"]).name
+
+
+def executed_notebooks(root: str | Path, edition: str, period: str) -> list[Path]:
+    """The executed notebooks of the last build, checked to be for `period` of `edition`."""
     folder = find_root(root) / REPORT_DIR
     notebooks = sorted(folder.glob("*.ipynb"))
+    again = f"run `spcb build --edition {edition} --period {period}` first"
     if not notebooks:
-        raise BuildError(f"{folder}: no executed notebooks; run `spcb build --period {period}` first")
+        raise BuildError(f"{folder}: no executed notebooks; {again}")
     for path in notebooks:
-        built_for = parameters(path).get("period")
-        if built_for != period:
-            raise BuildError(f"{path}: executed for period {built_for}, not {period}; "
-                             f"run `spcb build --period {period}` first")
+        recorded = parameters(path)
+        built_for = (edition_of(recorded), recorded.get("period")) if recorded.get("data_dir") else None
+        if built_for != (edition, period):
+            found = f"{built_for[1]} of the edition {built_for[0]}" if built_for else "no period"
+            raise BuildError(f"{path}: executed for {found}, not {period} of the edition {edition}; {again}")
     return notebooks
 
 
-def kept_notebooks(root: Path, period: str) -> list[Path]:
-    """The executed notebooks kept from the last build of `period`."""
-    notebooks = sorted((root / EXECUTED / period).glob("*.ipynb"))
+def kept_notebooks(root: Path, edition: str, period: str) -> list[Path]:
+    """The executed notebooks kept from the last build of `period` of `edition`."""
+    folder = root / EXECUTED / edition / period
+    notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
-        raise BuildError(f"{root / EXECUTED / period}: no executed notebooks; run `spcb build --period {period}` "
+        raise BuildError(f"{folder}: no executed notebooks; run `spcb build --edition {edition} --period {period}` "
                          "first")
     return notebooks
 

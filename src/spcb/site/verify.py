@@ -1,4 +1,4 @@
-"""Verifying what a period publishes: `spcb verify --period P`, for reviewers.
+"""Verifying what a period of an edition publishes: `spcb verify --edition E --period P`, for reviewers.
 
 First the files: every HTML, CSV, image and notebook file of the period's site, and its PDF when one was printed
 after the build, against the manifest the build wrote (`manifest`); a page that differs is named with each item
@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..plan.edition import DEFAULT
 from . import manifest
 from .project import EXECUTED, REPORT_DIR, die_with, find_root, kept_notebooks
 
@@ -31,23 +32,23 @@ def _nbval(root: Path, period: str, notebooks: list[Path]) -> int:
                               preexec_fn=functools.partial(die_with, os.getpid())).returncode
 
 
-def verify(period: str, root: str | Path = ".") -> int:
+def verify(period: str, root: str | Path = ".", edition: str = DEFAULT) -> int:
     """Check the period's published files against its manifest, then its notebooks with nbval; print what
     differs and return 0 when nothing does, 1 otherwise."""
     root = find_root(root)
-    recorded = manifest.load(root, period)
-    notebooks = kept_notebooks(root, period)
+    recorded = manifest.load(root, edition, period)
+    notebooks = kept_notebooks(root, edition, period)
     data = (root / REPORT_DIR / recorded["data_dir"]).resolve()
-    print(f"Period {period}, cut-off {recorded['as_of']}, data {data} (data_dir {recorded['data_dir']} "
-          f"from {REPORT_DIR.as_posix()}).")
+    print(f"Edition {edition}, period {period}, cut-off {recorded['as_of']}, data {data} (data_dir "
+          f"{recorded['data_dir']} from {REPORT_DIR.as_posix()}).")
     printed = recorded.get("pdf")
-    print(f"Checking the {len(recorded['files'])} files published in {(manifest.SITE / period).as_posix()}"
+    print(f"Checking the {len(recorded['files'])} files published in {(manifest.SITE / edition / period).as_posix()}"
           + (f" and the PDF {printed['path']}" if printed else " (no PDF was printed after this build)")
-          + f" against {manifest.location(root, period).relative_to(root).as_posix()}:")
+          + f" against {manifest.location(root, edition, period).relative_to(root).as_posix()}:")
     differing = manifest.differences(root, recorded)
     print("\n".join(f"  {line}" for line in differing) if differing else "  every one matches.")
-    print(f"Re-executing the {len(notebooks)} notebooks kept in {(EXECUTED / period).as_posix()} with nbval:",
-          flush=True)
+    print(f"Re-executing the {len(notebooks)} notebooks kept in {(EXECUTED / edition / period).as_posix()} with "
+          "nbval:", flush=True)
     problems = ([f"{len(differing)} difference(s) in the files above"] if differing else []) \
         + (["nbval found notebook outputs that differ"] if _nbval(root, period, notebooks) else [])
     if problems:
