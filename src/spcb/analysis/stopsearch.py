@@ -98,15 +98,16 @@ def census(table: pd.DataFrame, force: str) -> dict[str, int]:
     return {g: int(sum(people.get(name, 0) for name in names)) for g, names in CENSUS_GROUPS.items()}
 
 
-def require(table: pd.DataFrame, force: str, windows: list[tuple[date, date]]) -> None:
-    """Every month the windows touch must hold the force's records: a month without one is not covered."""
+def require(table: pd.DataFrame, force: str, windows: list[tuple[date, date]], purpose: str) -> None:
+    """Every month the windows touch must hold the force's records: a month without one is not covered. The
+    reason names what the windows are for (`purpose`, e.g. "the year to date") and the months missing."""
     have = sorted(set(table.loc[table["force"] == force, "month"]))
     needed = {str(m) for start, end in windows for m in months_between(start, end)}
     missing = sorted(needed - set(have))
     if missing:
         held = f"cover {month_spans(have)}" if have else "hold nothing"
-        raise Unavailable(f"the stop and search records for {force} {held}; comparing this year with last also "
-                          f"needs {month_spans(missing)}")
+        raise Unavailable(f"the stop and search records for {force} {held}; {purpose} also needs "
+                          f"{month_spans(missing)}")
 
 
 def records(table: pd.DataFrame, force: str, start: date, end: date) -> pd.DataFrame:

@@ -31,7 +31,8 @@ def trend_png(frame: pd.DataFrame, measure: Measure, segment=None) -> bytes:
             for level in (segment.upper, segment.lower):
                 ax.axhline(level, color="#333333", linewidth=0.9, linestyle=(0, (4, 3)),
                            label="Process limits" if level == segment.upper else None)
-        sns.lineplot(data=frame, x="label", y="count", hue="financial_year", style="financial_year",
+        placed = frame.assign(position=frame["label"].map(MONTH_ORDER.index))  # a year may start after April
+        sns.lineplot(data=placed, x="position", y="count", hue="financial_year", style="financial_year",
                      hue_order=years, style_order=years, markers=dict(zip(years, MARKERS)), dashes=False,
                      palette=palette, sort=False, ax=ax, linewidth=2)
         ax.set_xticks(range(12), MONTH_ORDER)

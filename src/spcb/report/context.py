@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.coverage import Coverage, CoverageError
+from ..analysis.coverage import Coverage, CoverageError, month_spans, months_between
 from ..analysis.measures import Extract, extract_counts
 from ..ingest import store
 from ..ingest.contract import InputError
@@ -113,6 +113,11 @@ def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, found: sto
     if as_of in (None, ""):
         pin = narrative.pinned(found.root.parent, month)
         as_of = pin.as_of if pin else _last_covered(coverage, series, month)
+    before = Month(month.financial_year.start_year - 1, 4)
+    if coverage.monthly and coverage.first and before.first_day < coverage.first:
+        missing = month_spans([str(m) for m in months_between(before.first_day, coverage.first)[:-1]])
+        raise CoverageError(f"period {month} needs every month from {before} for last year's comparison, but the "
+                            f"extract ({edition.extract}) starts in {Month.of(coverage.first)}: {missing} missing")
     window = resolve(month, as_of, coverage.first, coverage.last)
     if coverage.monthly and window.as_of != month.last_day:
         raise PeriodError(f"as-of date {window.as_of.isoformat()}: the extract ({edition.extract}) counts whole "

@@ -10,12 +10,12 @@ import math
 
 import pandas as pd
 
-from ..analysis import statements, stopsearch, surveys
+from ..analysis import milestones, statements, stopsearch, surveys
 from ..analysis.arithmetic import rounded
 from ..analysis.coverage import Unavailable
 from ..analysis.measures import SpcChart, monthly, year_to_date
-from ..analysis.milestones import rows_for
-from ..plan.model import FREQUENCY_LABELS, Item, Measure
+from ..analysis.milestones import DASH, rows_for
+from ..plan.model import FREQUENCY_LABELS, Binding, Item, Measure
 from ..plan.periods import FinancialYear, Month, long_date
 from . import charts, narrative, output, tables
 from .context import PageContext
@@ -159,9 +159,9 @@ def stop_search(ctx: PageContext) -> None:
     people = stopsearch.census(ctx.table("census_ethnicity"), force)
     searches = ctx.table("stop_search")
     spans = [(ctx.window.last_year_start, ctx.window.last_year_end), (ctx.window.start, ctx.window.as_of)]
-    stopsearch.require(searches, force, spans[1:])
+    stopsearch.require(searches, force, spans[1:], "the year to date")
     try:
-        stopsearch.require(searches, force, spans[:1])
+        stopsearch.require(searches, force, spans[:1], "comparing this year with last")
         uncompared = None
     except Unavailable as why:  # this year alone is shown, and why there is no comparison
         uncompared, spans = str(why), spans[1:]
@@ -234,6 +234,58 @@ def audit(ctx: PageContext) -> None:
         "Recorded, or correct": [f"{n:,}" for n in audit["correct"]],
         "Rate": [f"{rounded(c / e * 100)}%" for c, e in zip(audit["correct"], audit["expected"])],
     }), "Crime data integrity audit: compliance rates computed from the counts", "audit", ctx.source("audit"))
+
+
+def baseline_progress(ctx: PageContext, binding: Binding) -> None:
+    """A count against its baseline year: each financial year since, and where it stands now against the
+    baseline and, for a milestone, against its target. A year whose counts fall below the plan's threshold for
+    the measure shows asterisks, and then no statement gives a figure."""
+    measure, baseline = binding.measure, binding.baseline
+    years = milestones.progress(ctx.extract, measure.series, baseline, ctx.window)
+    threshold = ctx.plan.threshold(measure)
+    hidden = [min(n, b) < threshold for n, b in zip(years["count"], years["baseline"])]
+
+    def shown(values, spell) -> list[str]:
+        return [tables.SUPPRESSED if h else spell(v) for v, h in zip(values, hidden)]
+
+    data = years[["financial_year", "first", "last", "count", "baseline"]].assign(
+        change_percent=[None if c is None else float(c) for c in years["change"]]).astype(object)
+    data.loc[hidden, ["count", "baseline", "change_percent"]] = None
+    output.table(pd.DataFrame({
+        "Financial year": years["financial_year"],
+        "Dates counted": [d[0].upper() + d[1:] for d in years["dates"]],
+        measure.unit.capitalize(): shown(years["count"], lambda n: f"{n:,}"),
+        f"{baseline.label}, same dates": shown(years["baseline"], lambda n: f"{n:,}"),
+        f"Change on {baseline.label}": shown(years["change"], tables.signed_percent),
+    }), f"{measure.label} against the baseline year {baseline.label}", f"baseline-{measure.id}", ctx.extract.title,
+        data)
+    row = rows_for((binding,), ctx.extract, ctx.window, ctx.plan.threshold)[0]
+    lines = ([f"Counts below {threshold} are not published for this measure, so no figure is given against "
+              f"{baseline.label}."] if any(hidden) or row.suppressed
+             else milestones.against_baseline(row, years, measure.unit))
+    output.markdown(output.computed(measure.label, lines))
+
+
+@optional(lambda binding: binding.measure.label)
+def attitude(ctx: PageContext, binding: Binding) -> None:
+    """A public attitude survey's proportion, published with no sample size: the latest result against the one
+    before it and the one a year earlier, and against the level the plan sets it to reach."""
+    measure = binding.measure
+    compared = surveys.attitude(ctx.table("attitude"), measure.attitude, measure.area, ctx.window.as_of)
+    results = [(name, found) for name, found in (("Latest", compared.latest), ("Previous", compared.previous),
+                                                 ("A year earlier", compared.year_earlier)) if found]
+    output.table(pd.DataFrame({
+        "Result": [name for name, _ in results],
+        "Period ending": [long_date(found.period_end) for _, found in results],
+        measure.unit.capitalize(): [f"{surveys.figure(found.percent)}%" for _, found in results],
+        "Change to the latest": [DASH if found is compared.latest else tables.signed_points(compared.change(found))
+                             for _, found in results],
+    }), f"{measure.label} ({measure.area}): latest result and its comparisons", f"attitude-{measure.id}",
+        ctx.source("attitude"))
+    lines = compared.statements(measure.label)
+    if binding.reach is not None:
+        lines.insert(1, f"{compared.against(binding.reach, measure.better)}.")
+    output.markdown(output.computed(measure.label, lines))
 
 
 # The panels an item may name in the plan (its `panels` field).
