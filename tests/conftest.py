@@ -16,6 +16,7 @@ from spcb.site import build
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = ROOT / "data" / "editions"
 DATA = EDITIONS / "west-midlands"
+SOURCES = ROOT / "data" / "sources"
 SHARED = ROOT.parent / "shared" / "data"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "book", "notebooks")
 
@@ -29,6 +30,14 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("report", ".report-*"))
         else:
             shutil.copy2(source, target / name)
+    return target
+
+
+def edition_files(target: Path, name: str = edition.DEFAULT) -> Path:
+    """A folder made an edition's: the shipped edition's edition.yml, about page and plan, linked into it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in ("edition.yml", "about.md", "plan"):
+        (target / part).symlink_to(EDITIONS / name / part)
     return target
 
 
@@ -49,6 +58,18 @@ def shipped_data(target: Path, name: str = edition.DEFAULT) -> Path:
 @pytest.fixture(scope="session")
 def data(tmp_path_factory) -> Path:
     return shipped_data(tmp_path_factory.mktemp("data") / edition.DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def met(tmp_path_factory) -> Path:
+    """The Metropolitan Police edition's folder, its store ingested from its inputs."""
+    return shipped_data(tmp_path_factory.mktemp("data") / "met", "met")
+
+
+@pytest.fixture(scope="session")
+def city(tmp_path_factory) -> Path:
+    """The City of London edition's folder (made by `spcb init`), its store ingested from its inputs."""
+    return shipped_data(tmp_path_factory.mktemp("data") / "city-of-london", "city-of-london")
 
 
 @pytest.fixture(scope="session")

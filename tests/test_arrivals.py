@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DATA, ROOT, every_page_text
+from conftest import ROOT, edition_files, every_page_text
 
 from spcb.ingest import store
 from spcb.ingest.contract import InputError
@@ -82,7 +82,7 @@ def test_data_that_arrives_the_real_way(case, data, tmp_path, monkeypatch, no_ch
     folder = tmp_path / "data"
     shutil.copytree(data / "store", folder / "store")
     shutil.copytree(data / "narrative", folder / "narrative")
-    (folder / "plan").symlink_to(DATA / "plan")
+    edition_files(folder)
     period = str(case["period"])
     if case.get("unpin"):
         (folder / "narrative" / period / narrative.PERIOD_FILE).unlink()

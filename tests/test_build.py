@@ -7,11 +7,12 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import DATA, ROOT, shipped_data
+from conftest import DATA, ROOT, edition_files, shipped_data
 from html_tables import read_page
 
 from spcb.analysis.coverage import CoverageError
 from spcb.ingest import store
+from spcb.plan import edition
 from spcb.plan.schema import load_dir
 from spcb.site import build, pdf, verify
 from spcb.site.project import BuildError
@@ -29,15 +30,18 @@ MILESTONES = [
 
 
 def pages(root):
-    return root / "_build" / "html" / "2014-11" / "book" / "report"
+    return root / "_build" / "html" / "west-midlands" / "2014-11" / "book" / "report"
 
 
 def test_every_objective_has_a_page_in_the_papers_order(built_book):
     titles = [read_page(p).h1 for p in sorted(pages(built_book).glob("objective-*.html"))]
     assert titles == [o.title for o in load_dir(DATA).objectives]
     assert read_page(pages(built_book) / "executive-summary.html").h1 == "Executive summary"
-    assert "executive-summary.html" in (built_book / "_build" / "html" / "2014-11" / "index.html").read_text()
-    assert 'url=2014-11/index.html' in (built_book / "_build" / "html" / "index.html").read_text()
+    html = built_book / "_build" / "html"
+    assert "executive-summary.html" in (html / "west-midlands" / "2014-11" / "index.html").read_text()
+    assert 'url=2014-11/index.html' in (html / "west-midlands" / "index.html").read_text()
+    assert ('<a href="west-midlands/index.html">West Midlands Police and Crime Plan performance report</a>'
+            in (html / "index.html").read_text())
 
 
 @pytest.mark.parametrize("page", ["objective-06-reduce-crime.html", "executive-summary.html"])
@@ -105,13 +109,14 @@ def test_provenance_page_lists_inputs_hashes_and_the_command(built_book, data):
     assert extract[4] == "169,900"
     text = (pages(built_book) / "provenance.html").read_text()
     assert "spcb build --period 2014-11 --as-of 2014-11-24" in text
-    assert (built_book / "_build" / "html" / "2014-11" / "_sources" / "book" / "report" / "provenance.ipynb").exists()
+    site = built_book / "_build" / "html" / "west-midlands" / "2014-11"
+    assert (site / "_sources" / "book" / "report" / "provenance.ipynb").exists()
 
 
 @pytest.mark.browser
 def test_pdf_board_paper(built_book):
     path = pdf.pdf("2014-11", built_book)
-    assert path == built_book / "_build" / "pdf" / "spcb-report-2014-11.pdf"
+    assert path == built_book / "_build" / "pdf" / "west-midlands-2014-11.pdf"
     content = path.read_bytes()
     assert content.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 40
     assert b"/MediaBox [0 0 594.95996 841.91998]" in content or b"595" in content  # A4 in points
@@ -121,7 +126,7 @@ def test_pdf_board_paper(built_book):
 
 
 def test_two_periods_build_side_by_side_with_an_archive(built_book):
-    html = built_book / "_build" / "html"
+    html = built_book / "_build" / "html" / "west-midlands"
     assert json.loads((html / "periods.json").read_text()) == ["2014-10", "2014-11"]
     archive = (html / "archive.html").read_text()
     assert archive.index("November 2014") < archive.index("October 2014") and 'href="2014-10/index.html"' in archive
@@ -143,15 +148,14 @@ def test_nbval_reproduces_every_executed_notebook(built_book):
 def test_a_series_the_plan_needs_is_refused_before_any_notebook_runs(built_book, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA / "extract", data / "extract")
-    for name in ("plan", "published", "sources"):
-        (data / name).symlink_to(DATA / name)
+    edition_files(data)
     shutil.copytree(DATA / "narrative", data / "narrative")
     extract = data / "extract" / "recorded-crime.csv.gz"
     with gzip.open(extract, "rt", encoding="utf-8") as handle:
         kept = [line for line in handle if ",hate_crime," not in line]
     with gzip.open(extract, "wt", encoding="utf-8") as handle:
         handle.writelines(kept)
-    store.ingest([data / name for name in ("extract", "published", "sources")], data)
+    store.ingest([data / "extract", *(p for p in edition.load(DATA).inputs if p.name != "extract")], data)
     logs = sorted((built_book / "_build" / "logs").glob("*.log"))
     stamps = {p: p.stat().st_mtime_ns for p in logs}
     with pytest.raises(CoverageError, match=r"^period 2014-11 \(year to date 2014-04-01 to 2014-11-24, against "

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, edition_files
 
 from spcb import cli
 
@@ -129,7 +129,7 @@ def test_unwritable_or_full_disk_is_one_line_naming_the_path(monkeypatch, capsys
 
 
 def test_ingest_and_summary_commands(tmp_path):
-    extract = ROOT / "data" / "extract"
+    extract = DATA / "extract"
     first = run("ingest", str(extract), "--data", str(tmp_path))
     assert first.returncode == 0, first.stderr
     assert "(spcb-extract) into recorded_crime: 169,900 rows read, 169,900 accepted, 0 rejected" in first.stdout
@@ -181,14 +181,14 @@ def test_ingest_of_a_bad_file_is_one_line(tmp_path):
 
 
 def test_new_period_with_a_bad_period_writes_nothing(tmp_path):
-    (tmp_path / "plan").symlink_to(ROOT / "data" / "plan")
+    edition_files(tmp_path)
     result = run("new-period", "0000-01", "--data", str(tmp_path))
     assert result.returncode == 1 and "period '0000-01'" in result.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["plan"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["about.md", "edition.yml", "plan"]
 
 
 def test_new_period_command(tmp_path):
-    (tmp_path / "plan").symlink_to(ROOT / "data" / "plan")
+    edition_files(tmp_path)
     result = run("new-period", "2014-12", "--data", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "Wrote 7 commentary files" in result.stdout and "reduce-property-crime.md" in result.stdout

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import DATA
+from conftest import DATA, SOURCES
 
 from spcb.analysis import compare
 from spcb.analysis.arithmetic import rounded
 from spcb.analysis.coverage import Unavailable
 from spcb.plan.schema import load_dir
 
-RAW = DATA / "sources"
+RAW = SOURCES
 GROUP = ("Greater Manchester", "Merseyside", "Northumbria", "South Yorkshire", "West Yorkshire")
 END = pd.Timestamp("2014-09-30")
 

@@ -1,5 +1,6 @@
 """A page's context: the extract as the pages see it, read from the store with its demonstration label."""
 import pytest
+from conftest import edition_files
 
 from spcb.ingest.contract import SERIES, InputError
 from spcb.report import context
@@ -16,7 +17,9 @@ def test_shipped_extract_is_the_labelled_demonstration(november):
 
 
 def test_missing_extract_and_missing_series(tmp_path, november):
-    with pytest.raises(InputError, match="no recorded crime extract in the store; run `spcb ingest"):
+    edition_files(tmp_path)
+    with pytest.raises(InputError, match=r"no recorded_crime rows in the store, which the edition's extract is; run "
+                                         r"`spcb ingest --edition"):
         context.window(tmp_path, "2014-11")
     extract = november.extract
     with pytest.raises(InputError, match="no rows for series 'knife_crime'"):

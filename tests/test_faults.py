@@ -16,7 +16,7 @@ from unittest import mock
 
 import nbformat
 import pytest
-from conftest import DATA, copy_project
+from conftest import DATA, SOURCES, copy_project
 
 from spcb.ingest import lock, store
 from spcb.site import build, manifest
@@ -29,7 +29,7 @@ SPCB = Path(sys.executable).with_name("spcb")
 PERIOD = "2014-11"
 JUNE = DATA / "extract" / "stop-and-search" / "2014-06" / "2014-06-west-midlands-stop-and-search.csv.gz"
 JULY = DATA / "extract" / "stop-and-search" / "2014-07" / "2014-07-west-midlands-stop-and-search.csv.gz"
-POPULATION = DATA / "sources" / "ons-population-pfa" / "population_policeforces.csv"
+POPULATION = SOURCES / "ons-population-pfa" / "population_policeforces.csv"
 NOT_OUTPUT = ("_build/logs/", "_build/failed/")  # what a build leaves for the analyst, not what it publishes
 
 
@@ -121,7 +121,7 @@ def fake_execute(version: str | None, jobs: list[build.Job], out_dir: Path, log_
     return [] if version else ["a notebook failed"]
 
 
-def fake_jupyter_book(root: Path, output: Path, log: Path) -> None:
+def fake_jupyter_book(root: Path, output: Path, log: Path, title: str) -> None:
     pages = output / "_build" / "html" / REPORT_DIR
     pages.mkdir(parents=True)
     for notebook in (root / REPORT_DIR).glob("*.ipynb"):
@@ -140,11 +140,12 @@ def fake_build(root: Path, data: Path, version: str | None) -> Path:
 def published(root: Path) -> str | None:
     """The one version the period's site, its manifest, its kept notebooks and `book/report/` all show; None if none
     of them is there."""
-    site, executed = root / "_build" / "html" / PERIOD, root / "_build" / "executed" / PERIOD
-    if not manifest.location(root, PERIOD).exists():
+    site = root / "_build" / "html" / "west-midlands" / PERIOD
+    executed = root / "_build" / "executed" / "west-midlands" / PERIOD
+    if not manifest.location(root, "west-midlands", PERIOD).exists():
         assert not any(folder.exists() for folder in (site, executed, root / REPORT_DIR))
         return None
-    assert manifest.differences(root, manifest.load(root, PERIOD)) == []
+    assert manifest.differences(root, manifest.load(root, "west-midlands", PERIOD)) == []
     shown = [{re.search(r"version (\w+)", p.read_text())[1] for p in folder.glob(pattern)} for folder, pattern in (
         (site / REPORT_DIR, "*.html"), (executed, "*.ipynb"), (root / REPORT_DIR, "*.ipynb"))]
     assert shown[0] == shown[1] == shown[2] and len(shown[0]) == 1
@@ -156,7 +157,7 @@ def project(data: Path, target: Path) -> tuple[Path, Path]:
     the commentary); its root and data folder."""
     folder = target / "data"
     folder.mkdir(parents=True)
-    for name in ("plan", "extract", "published", "sources"):
+    for name in ("plan", "extract", "published", "edition.yml", "about.md"):
         (folder / name).symlink_to((data / name).resolve())
     for name in ("narrative", "store"):
         shutil.copytree(data / name, folder / name)

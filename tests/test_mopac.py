@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, SHARED
+from conftest import SHARED, SOURCES
 
 from spcb.ingest import policeuk, registry
 from spcb.ingest.source import Context
 
-PAS = DATA / "sources" / "mopac-pas" / "PAS_Total.csv"
+PAS = SOURCES / "mopac-pas" / "PAS_Total.csv"
 NO_LOOKUP = Context(lambda kind: pd.DataFrame(columns=["code", "parent_name"]))
 MET_APRIL = SHARED / "police-uk" / "2015-04" / "2015-04-metropolitan-stop-and-search.csv"
 

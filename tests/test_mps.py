@@ -3,14 +3,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import DATA
+from conftest import SOURCES
 
 from spcb.ingest import registry, store
 from spcb.ingest.contract import InputError
 from spcb.ingest.source import Context
 from spcb.ingest.store import Store
 
-MPS = DATA / "sources" / "mps-borough-crime" / "MPS Borough Level Crime (Historical).csv"
+MPS = SOURCES / "mps-borough-crime" / "MPS Borough Level Crime (Historical).csv"
 # The seven neighbourhood crimes of MOPAC's 2013-16 plan (the "MOPAC 7"), as the MPS names them.
 MOPAC_7 = ("BURGLARY IN A DWELLING", "BURGLARY BUSINESS AND COMMUNITY", "CRIMINAL DAMAGE",
            "ROBBERY OF PERSONAL PROPERTY", "ROBBERY OF BUSINESS PROPERTY", "THEFT FROM A VEHICLE",
@@ -69,6 +69,6 @@ def test_a_newer_file_replaces_the_months_it_covers(tmp_path):
     assert table.sort_index().to_dict() == {"2010-04": 118, "2010-05": 121, "2010-06": 99}
 
 
-def test_the_shipped_store_holds_the_file(data):
-    table = Store(data).table("monthly_crime")
+def test_the_shipped_store_holds_the_file(met):
+    table = Store(met).table("monthly_crime")
     assert len(table) == 949 * 162 and table["month"].min() == "2010-04" and table["month"].max() == "2023-09"

@@ -25,7 +25,7 @@ def shown(monkeypatch, tmp_path):
 @pytest.fixture
 def without_commentary(tmp_path, data):
     """The shipped plan and store, with no commentary at all."""
-    for name in ("plan", "store"):
+    for name in ("plan", "store", "edition.yml", "about.md"):
         (tmp_path / name).symlink_to(data / name)
     return tmp_path
 
@@ -100,7 +100,7 @@ def test_summary_states_each_milestone_and_item(shown, data):
 
 
 def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup(shown, data, tmp_path, no_charts):
-    for name in ("plan", "store"):
+    for name in ("plan", "store", "edition.yml", "about.md"):
         (tmp_path / name).symlink_to(data / name)
     folder = tmp_path / "narrative" / "2014-11"
     folder.mkdir(parents=True)

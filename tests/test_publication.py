@@ -46,7 +46,7 @@ REFUSED = [
 @pytest.fixture
 def commentary(tmp_path, data):
     """Write one commentary file for November 2014 into a copy of the shipped data folder; return its path."""
-    for name in ("plan", "store"):
+    for name in ("plan", "store", "edition.yml", "about.md"):
         (tmp_path / name).symlink_to(data / name)
     folder = tmp_path / "narrative" / "2014-11"
     folder.mkdir(parents=True)
@@ -124,7 +124,7 @@ def test_jupyter_book_warnings_are_reported_without_colour_codes(monkeypatch, tm
                         lambda *args, **kwargs: subprocess.CompletedProcess(args, 1, "", coloured))
     log = tmp_path / "logs" / "jupyter-book.log"
     with pytest.raises(BuildError) as failed:
-        jupyterbook.jupyter_book(tmp_path, tmp_path / "out", log)
+        jupyterbook.jupyter_book(tmp_path, tmp_path / "out", log, "A book")
     assert "\x1b" not in str(failed.value) and "\x1b" not in log.read_text()
     assert ("  /book/report/objective-06-reduce-crime.ipynb:40002: WARNING: Pygments lexer name 'nosuchlang' is not "
             "known") in str(failed.value).splitlines()
@@ -155,7 +155,7 @@ def test_markup_sphinx_would_reject_or_copy_builds_cleanly_and_copies_nothing(tm
                                                    for text in shown])])
     notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, tmp_path / "book" / "report" / "page.ipynb")
-    jupyterbook.jupyter_book(tmp_path, tmp_path / "out", tmp_path / "jupyter-book.log")  # any warning fails it
+    jupyterbook.jupyter_book(tmp_path, tmp_path / "out", tmp_path / "jupyter-book.log", "A book")  # a warning fails
     site = tmp_path / "out" / "_build" / "html"
     assert not (site / "_downloads").exists() and not (site / "_images").exists()
     assert not [p for p in site.rglob("*") if p.is_file() and "not for publication" in p.read_text(errors="ignore")]
@@ -183,7 +183,7 @@ def test_the_site_holds_only_what_the_book_produced(built_book):
     book_pages = [p.stem for p in (ROOT / "book").glob("*.md")]
     for period in ("2014-10", "2014-11"):
         site = built_book / "_build" / "html" / period
-        executed = {p.stem: p for p in (built_book / EXECUTED / period).glob("*.ipynb")}
+        executed = {p.stem: p for p in (built_book / EXECUTED / "west-midlands" / period).glob("*.ipynb")}
         csvs, pngs = produced([nbformat.read(p, as_version=4) for p in executed.values()])
         assert executed and csvs and pngs
         expected = (TOP | {f"book/report/{p}.html" for p in executed} | {f"book/{p}.html" for p in book_pages}

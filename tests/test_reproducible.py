@@ -10,8 +10,8 @@ from conftest import copy_project, shipped_data
 from spcb.site import build, execute, pdf
 from spcb.site.project import BuildError
 
-SITE = Path("_build/html/2014-11")
-PDF = Path("_build/pdf/spcb-report-2014-11.pdf")
+SITE = Path("_build/html/west-midlands/2014-11")
+PDF = Path("_build/pdf/west-midlands-2014-11.pdf")
 
 
 def test_an_executed_notebook_keeps_nothing_of_its_run(tmp_path):
@@ -70,7 +70,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_two_builds_in_different_folders_publish_the_same_bytes(tmp_path):
     one = _built(tmp_path / "one")
     two = _built(tmp_path / "somewhere" / "else" / "two")
-    for published in (SITE, Path("book/report"), Path("_build/executed/2014-11")):
+    for published in (SITE, Path("book/report"), Path("_build/executed/west-midlands/2014-11")):
         first, second = _files(one / published), _files(two / published)
         assert sorted(first) == sorted(second)
         assert [name for name in first if first[name] != second[name]] == [], published

@@ -50,9 +50,10 @@ def images_loaded(tab) -> list[dict]:
         "article img", "els => els.map(e => ({alt: e.alt, ok: e.complete && e.naturalWidth > 0}))")
 
 
-def test_landing_page_is_the_executive_summary(page, site):
+def test_the_root_lists_the_editions_and_each_opens_on_its_executive_summary(page, site):
     page.goto(site + "/index.html")
-    page.wait_for_url("**/2014-11/book/report/executive-summary.html")
+    page.get_by_role("link", name="West Midlands Police and Crime Plan performance report").click()
+    page.wait_for_url("**/west-midlands/2014-11/book/report/executive-summary.html")
     assert page.inner_text("article h1").startswith("Executive summary")
     assert page.locator("table#T_milestones caption").inner_text().startswith("Milestones and deliverables")
     page.screenshot(path=str(SCREENSHOTS / "executive-summary.png"), full_page=True)
@@ -60,7 +61,7 @@ def test_landing_page_is_the_executive_summary(page, site):
 
 def test_navigation_follows_the_paper_and_every_page_renders(page, site):
     objectives = [o.title for o in schema.load_dir(DATA).objectives] + ["How the force compares"]
-    page.goto(site + "/2014-11/book/report/executive-summary.html")
+    page.goto(site + "/west-midlands/2014-11/book/report/executive-summary.html")
     nav = page.locator("nav.bd-docs-nav a.reference.internal")
     assert [t.strip() for t in nav.all_inner_texts()][: len(objectives)] == objectives
     for index, title in enumerate(objectives):
@@ -75,7 +76,7 @@ def test_navigation_follows_the_paper_and_every_page_renders(page, site):
 
 
 def test_reduce_crime_page_shows_the_table_and_charts(page, site):
-    page.goto(site + "/2014-11/book/report/objective-06-reduce-crime.html")
+    page.goto(site + "/west-midlands/2014-11/book/report/objective-06-reduce-crime.html")
     cells = page.locator("table#T_milestones tbody tr").first.locator("td").all_inner_texts()
     assert [c.strip() for c in cells] == ["Burglary Dwelling", "Milestone", "8,045", "7,310", "−735", "−2%",
                                           "−9.1%", "574", "On track: 574 below target"]
@@ -87,7 +88,7 @@ def test_reduce_crime_page_shows_the_table_and_charts(page, site):
 
 
 def test_csv_links_download_the_tables_data(page, site):
-    page.goto(site + "/2014-11/book/report/objective-06-reduce-crime.html")
+    page.goto(site + "/west-midlands/2014-11/book/report/objective-06-reduce-crime.html")
     links = page.locator("article a.download")
     assert links.count() == 4
     assert "Download the data: Milestones and deliverables" in " ".join(links.first.inner_text().split())
@@ -105,7 +106,8 @@ def test_accessibility_no_serious_or_critical_violations(page, site, built_book)
     assert AXE.exists(), f"{AXE} is missing: `make test` installs axe-core with npm"
     html = built_book / "_build" / "html"
     failures = []
-    for path in sorted(html.glob("2014-11/book/**/*.html")) + [html / "archive.html"]:
+    for path in sorted(html.glob("west-midlands/2014-11/book/**/*.html")) + [html / "west-midlands" / "archive.html",
+                                                                            html / "index.html"]:
         page.goto(f"{site}/{path.relative_to(html).as_posix()}")
         page.add_script_tag(path=str(AXE))
         found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -116,7 +118,7 @@ def test_accessibility_no_serious_or_critical_violations(page, site, built_book)
 
 
 def test_the_period_selector_moves_between_periods(page, site):
-    page.goto(site + "/2014-11/book/report/objective-06-reduce-crime.html")
+    page.goto(site + "/west-midlands/2014-11/book/report/objective-06-reduce-crime.html")
     select = page.locator("select#spcb-period")
     assert select.locator("option").all_inner_texts() == ["November 2014", "October 2014"]
     assert select.input_value() == "2014-11"

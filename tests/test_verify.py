@@ -17,12 +17,14 @@ PAGE = b"""<html><body><section id="reduce-crime"><h1>Reduce crime</h1>
 <h2 class="rubric" id="high-demand"><span id="high-demand-locations"></span>High demand locations</h2>
 <p>Demand fell.</p>
 </section><footer>Previous page</footer></body></html>"""
-PARAMETERS = {"period": "2014-11", "as_of": "2014-11-24", "data_dir": "../../data", "objective": "reduce-crime"}
+PARAMETERS = {"period": "2014-11", "as_of": "2014-11-24", "data_dir": "../../data/editions/west-midlands",
+              "objective": "reduce-crime"}
 
 
 def _lines(root: Path) -> list[str]:
     """The differences from the manifest of 2014-11, each SHA-256 shown as H."""
-    return [re.sub(r"[0-9a-f]{12}…", "H", line) for line in manifest.differences(root, manifest.load(root, "2014-11"))]
+    recorded = manifest.load(root, "west-midlands", "2014-11")
+    return [re.sub(r"[0-9a-f]{12}…", "H", line) for line in manifest.differences(root, recorded)]
 
 
 def _edit(path: Path, old: bytes, new: bytes) -> None:
@@ -34,7 +36,7 @@ def _edit(path: Path, old: bytes, new: bytes) -> None:
 @pytest.fixture
 def site(tmp_path) -> Path:
     """A small period site: a page with two items, a CSV, an image and a script; its manifest written."""
-    folder = tmp_path / "_build" / "html" / "2014-11"
+    folder = tmp_path / "_build" / "html" / "west-midlands" / "2014-11"
     for name, content in {"book/report/objective-06-reduce-crime.html": PAGE, "_downloads/a1/milestones.csv": b"a,b\n",
                           "_images/chart.png": b"\x89PNG", "_static/spcb.js": b"// not published"}.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -44,9 +46,9 @@ def site(tmp_path) -> Path:
 
 
 def test_the_manifest_records_the_period_its_data_and_each_item(site, tmp_path):
-    recorded = manifest.load(tmp_path, "2014-11")
+    recorded = manifest.load(tmp_path, "west-midlands", "2014-11")
     assert {k: recorded[k] for k in ("period", "as_of", "data_dir")} == {
-        "period": "2014-11", "as_of": "2014-11-24", "data_dir": "../../data"}
+        "period": "2014-11", "as_of": "2014-11-24", "data_dir": "../../data/editions/west-midlands"}
     assert sorted(recorded["files"]) == ["_downloads/a1/milestones.csv", "_images/chart.png",
                                          "book/report/objective-06-reduce-crime.html"]
     assert sorted(recorded["files"]["book/report/objective-06-reduce-crime.html"]["items"]) == [
@@ -78,10 +80,11 @@ def test_verify_without_a_build_is_one_line(tmp_path, capsys):
     (tmp_path / "_toc.yml").write_text("root: x\n")
     assert cli.main(["verify", "--period", "2014-11", "--root", str(tmp_path)]) == 1
     error = capsys.readouterr().err
-    assert error.startswith("spcb: error: ") and "run `spcb build --period 2014-11` first" in error
+    assert error.startswith("spcb: error: ")
+    assert "run `spcb build --edition west-midlands --period 2014-11` first" in error
     assert error.count("\n") == 1
     with pytest.raises(BuildError, match="no manifest of what 2014-11 publishes"):
-        manifest.load(tmp_path, "2014-11")
+        manifest.load(tmp_path, "west-midlands", "2014-11")
 
 
 @pytest.fixture
@@ -109,9 +112,10 @@ def test_verify_passes_on_what_was_built(built_book, capsys):
 
 @pytest.mark.integration
 def test_a_period_built_before_the_last_keeps_its_manifest_and_notebooks(built_book):
-    recorded = manifest.load(built_book, "2014-10")
+    recorded = manifest.load(built_book, "west-midlands", "2014-10")
     assert recorded["as_of"] == "2014-10-31" and manifest.differences(built_book, recorded) == []
-    assert {parameters(path)["period"] for path in kept_notebooks(built_book, "2014-10")} == {"2014-10"}
+    kept = kept_notebooks(built_book, "west-midlands", "2014-10")
+    assert {parameters(path)["period"] for path in kept} == {"2014-10"}
 
 
 @pytest.mark.integration
@@ -121,7 +125,7 @@ def test_verify_passes_on_a_period_built_before_the_last(built_book):
 
 @pytest.mark.integration
 def test_a_changed_item_of_a_page_fails_verify_naming_the_page_and_item(published, capsys):
-    page = published / "_build/html/2014-11/book/report/objective-06-reduce-crime.html"
+    page = published / "_build/html/west-midlands/2014-11/book/report/objective-06-reduce-crime.html"
     content = page.read_bytes()
     _flip(page, content.index(b"<p>", content.index(b'<span id="reduce-property-crime">')) + 10)
     assert verify.verify("2014-11", published) == 1
@@ -133,11 +137,11 @@ def test_a_changed_item_of_a_page_fails_verify_naming_the_page_and_item(publishe
 
 @pytest.mark.integration
 def test_a_changed_csv_fails_verify_naming_the_file(published, capsys):
-    table = next((published / "_build/html/2014-11").glob("_downloads/*/milestones.csv"))
+    table = next((published / "_build/html/west-midlands/2014-11").glob("_downloads/*/milestones.csv"))
     _flip(table, 20)
     assert verify.verify("2014-11", published) == 1
     out = capsys.readouterr().out
-    name = table.relative_to(published / "_build/html/2014-11").as_posix()
+    name = table.relative_to(published / "_build/html/west-midlands/2014-11").as_posix()
     assert re.findall(r"^  (.*): published", out, re.MULTILINE) == [name]
 
 
@@ -146,10 +150,10 @@ def test_a_changed_csv_fails_verify_naming_the_file(published, capsys):
 def test_a_changed_pdf_fails_verify_naming_it(published, capsys):
     printed = pdf.pdf("2014-11", published)
     assert verify.verify("2014-11", published) == 0
-    assert "and the PDF _build/pdf/spcb-report-2014-11.pdf against" in capsys.readouterr().out
+    assert "and the PDF _build/pdf/west-midlands-2014-11.pdf against" in capsys.readouterr().out
     _flip(printed, printed.stat().st_size // 2)
     assert verify.verify("2014-11", published) == 1
     out = capsys.readouterr().out
-    assert re.findall(r"^  (.*): published", out, re.MULTILINE) == ["_build/pdf/spcb-report-2014-11.pdf"]
+    assert re.findall(r"^  (.*): published", out, re.MULTILINE) == ["_build/pdf/west-midlands-2014-11.pdf"]
     assert json.loads((published / "_build/manifests/2014-11.json").read_text())["pdf"]["path"] == \
-        "_build/pdf/spcb-report-2014-11.pdf"
+        "_build/pdf/west-midlands-2014-11.pdf"

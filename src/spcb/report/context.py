@@ -9,7 +9,7 @@ The window of a period is checked before anything is shown (the pre-flight): its
 by an earlier build, or an explicit `--as-of`, or else the last day the extract covers for every series the
 plan measures; and every day of this year's and last year's windows must be covered, or the period is
 refused in one line listing everything missing. On a monthly extract a cut-off is the last day of a month.
-The pre-flight also lists, in the same line, every input the plan names that the store lacks altogether: a
+The build's pre-flight also lists, in the same line, every input the plan names that the store lacks altogether: a
 series, a survey measure's results, or the records a panel needs (stop and search and the census for the force,
 the audit). An input that exists but does not cover the period is no error: its panel says it is not
 available for this period.
@@ -58,7 +58,7 @@ class PageContext:
         _require_extract(found, edition, rows.empty)
         counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
         covered = Coverage(counts, edition.granularity == "monthly")
-        window = _checked_window(plan, edition, covered, found, period, as_of)
+        window = _checked_window(plan, edition, covered, data_dir, period, as_of, [])  # the build checked its inputs
         used = _used(rows, window.as_of)  # a later file adds nothing to this period
         extract = Extract(counts, store.titles(log, used, edition.extract),
                           any(s["demonstration"] for s in store.sources(log, used, edition.extract)), covered,
@@ -91,7 +91,8 @@ def window(data_dir: str | Path, period: str | Month, as_of: str | date | None =
     rows = found.table(edition.extract)
     _require_extract(found, edition, rows.empty)
     counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
-    return _checked_window(plan, edition, Coverage(counts, edition.granularity == "monthly"), found, period, as_of)
+    return _checked_window(plan, edition, Coverage(counts, edition.granularity == "monthly"), Path(data_dir), period,
+                           as_of, missing_inputs(plan, found))
 
 
 def _used(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -106,12 +107,13 @@ def measured_series(plan: Plan) -> list[str]:
     return sorted({b.measure.series for b in (*plan.milestone_table, *(b for i in plan.items for b in i.counted))})
 
 
-def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, found: store.Store, period: str | Month,
-                    as_of: str | date | None) -> Window:
+def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, data_dir: Path, period: str | Month,
+                    as_of: str | date | None, lacking: list[str]) -> Window:
+    """The period's window, refused in one line naming every day or month and every input it lacks."""
     month = period if isinstance(period, Month) else Month.parse(period)
     series = measured_series(plan)
     if as_of in (None, ""):
-        pin = narrative.pinned(found.root.parent, month)
+        pin = narrative.pinned(data_dir, month)
         as_of = pin.as_of if pin else _last_covered(coverage, series, month)
     before = Month(month.financial_year.start_year - 1, 4)
     if coverage.monthly and coverage.first and before.first_day < coverage.first:
@@ -124,7 +126,6 @@ def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, found: sto
                           f"months, so a cut-off is the last day of a month; expected {month.last_day.isoformat()}")
     purpose = (f"period {month} (year to date {window.start.isoformat()} to {window.as_of.isoformat()}, "
                f"against {window.last_year_start.isoformat()} to {window.last_year_end.isoformat()})")
-    lacking = missing_inputs(plan, found)
     try:
         coverage.require(series, [(window.last_year_start, window.last_year_end), (window.start, window.as_of)],
                          purpose)
