@@ -45,7 +45,7 @@ def init(root: Path, name: str, force: str, police_uk: str | None = None, today:
     months = sorted(STREET.match(p.name)[1] for p in files.rglob("*") if STREET.match(p.name)) if police_uk else []
     year = Month.parse(months[-1]).financial_year if months else FinancialYear.of_date(today or date.today())
     sources = os.path.relpath(root / "data" / "sources", target)
-    inputs = [os.path.relpath(files.resolve(), target.resolve()) if police_uk else "police-uk",
+    inputs = [os.path.relpath(files.absolute(), target.absolute()) if police_uk else "police-uk",
               f"{sources}/lsoa-police-force", f"{sources}/census2011-ethnicity"]
     (target / "plan").mkdir(parents=True)
     (target / "narrative").mkdir()

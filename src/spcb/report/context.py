@@ -112,14 +112,21 @@ def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, data_dir: 
     """The period's window, refused in one line naming every day or month and every input it lacks."""
     month = period if isinstance(period, Month) else Month.parse(period)
     series = measured_series(plan)
+
+    def refuse(text: str) -> CoverageError:
+        return CoverageError("; and ".join([text, *lacking]))
+
+    if coverage.first is None:
+        raise refuse(f"period {month} needs the extract ({edition.extract}) for {plan.force_area}, which the store "
+                     f"does not hold: the plan measures the series {', '.join(series)}")
     if as_of in (None, ""):
         pin = narrative.pinned(data_dir, month)
         as_of = pin.as_of if pin else _last_covered(coverage, series, month)
     before = Month(month.financial_year.start_year - 1, 4)
     if coverage.monthly and coverage.first and before.first_day < coverage.first:
         missing = month_spans([str(m) for m in months_between(before.first_day, coverage.first)[:-1]])
-        raise CoverageError(f"period {month} needs every month from {before} for last year's comparison, but the "
-                            f"extract ({edition.extract}) starts in {Month.of(coverage.first)}: {missing} missing")
+        raise refuse(f"period {month} needs every month from {before} for last year's comparison, but the extract "
+                     f"({edition.extract}) starts in {Month.of(coverage.first)}: {missing} missing")
     window = resolve(month, as_of, coverage.first, coverage.last)
     if coverage.monthly and window.as_of != month.last_day:
         raise PeriodError(f"as-of date {window.as_of.isoformat()}: the extract ({edition.extract}) counts whole "
@@ -130,7 +137,7 @@ def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, data_dir: 
         coverage.require(series, [(window.last_year_start, window.last_year_end), (window.start, window.as_of)],
                          purpose)
     except CoverageError as error:
-        raise CoverageError("; and ".join([str(error), *lacking])) from None
+        raise refuse(str(error)) from None
     if lacking:
         raise CoverageError(f"{purpose} needs " + "; and ".join(lacking))
     return window
