@@ -59,12 +59,17 @@ def test_the_mopac_7_in_2011_12_and_2015_16_and_their_change_equal_a_plain_count
     assert row.status.startswith("Target not met")  # -18.1% against a target of -20%
 
 
-def test_the_met_pages_show_the_target_the_survey_without_intervals_and_stop_search_alone(met, monkeypatch, no_charts):
+def test_the_met_pages_show_the_target_the_survey_without_intervals_and_stop_search_alone(met, monkeypatch, no_charts,
+                                                                                          tmp_path):
+    monkeypatch.chdir(tmp_path)  # pages write their CSV downloads
     text = shown_text(monkeypatch, lambda: pages.objective(PageContext.load(met, "2015-06"), "stop-and-search"))
     assert "No comparison with last year: the stop and search records for Metropolitan Police cover 2015-04 to " \
            "2016-01" in text
     text = shown_text(monkeypatch, lambda: pages.objective(PageContext.load(met, "2016-03"), "confidence"))
-    assert "No sample size is published" in text and "75% target" in text
+    assert "No sample size is published" in text
+    assert "Target not met at the end of 2015/16: below the 75% target by 7 points." in text
+    text = shown_text(monkeypatch, lambda: pages.summary(PageContext.load(met, "2016-03")))
+    assert "Of 1 milestone with a numeric target: 1 target not met (MOPAC 7 neighbourhood crimes)." in text
     assert "Counts are monthly, so the year to date is whole months, April to March 2016." in text
     assert "Demonstration data" not in text
 

@@ -6,9 +6,9 @@ import pytest
 from spcb.ingest.contract import InputError
 from spcb.ingest.force import extract_metadata
 from spcb.plan import schema
-from spcb.plan.periods import Month
+from spcb.plan.periods import FinancialYear, Month
 
-PLAN = Path(__file__).resolve().parents[1] / "data" / "plan" / "2014-15.yml"
+PLAN = Path(__file__).resolve().parents[1] / "data" / "editions" / "west-midlands" / "plan" / "2014-15.yml"
 
 
 @pytest.fixture(scope="module")
@@ -181,18 +181,28 @@ def test_a_title_may_name_its_target_by_placeholder(tmp_path):
 
 
 def test_an_increase_milestone_needs_a_better_higher_measure_and_a_positive_target(tmp_path):
-    path = broken(tmp_path, "{measure: satisfaction_crime, role: indicator}",
-                  "{measure: satisfaction_crime, role: milestone, direction: increase, target: 3%}")
-    path.write_text(path.read_text().replace("milestone_table: [", "milestone_table: [satisfaction_crime, "))
-    binding = schema.load(path).item("crime-satisfaction").measures[0]
+    path = broken(tmp_path, "{measure: hate_crime, role: indicator}",
+                  "{measure: hate_crime, role: milestone, direction: increase, target: 3%}")
+    path.write_text(path.read_text().replace("milestone_table: [", "milestone_table: [hate_crime, ")
+                    .replace("unit: offences, better: neutral}", "unit: offences, better: higher}"))
+    binding = schema.load(path).item("vulnerable-victims-reporting").measures[1]
     assert (binding.direction, binding.target) == ("increase", Fraction(3, 100))
     path.write_text(path.read_text().replace("direction: increase, target: 3%", "direction: increase, target: -3%"))
-    assert refusal(path) == (f"{at(path, 'measure: satisfaction_crime', '-3%')}: item 'crime-satisfaction': "
-                             "measure 'satisfaction_crime': field 'target': found '-3%', but the direction is "
+    assert refusal(path) == (f"{at(path, 'measure: hate_crime', '-3%')}: item 'vulnerable-victims-reporting': "
+                             "measure 'hate_crime': field 'target': found '-3%', but the direction is "
                              "increase; expected a positive change such as +3%")
     path.write_text(path.read_text().replace("target: -3%", "target: +101%"))
-    assert refusal(path) == (f"{at(path, 'measure: satisfaction_crime', '+101%')}: item 'crime-satisfaction': "
-                             f"measure 'satisfaction_crime': field 'target': found '+101%'; {RANGE}")
+    assert refusal(path) == (f"{at(path, 'measure: hate_crime', '+101%')}: item 'vulnerable-victims-reporting': "
+                             f"measure 'hate_crime': field 'target': found '+101%'; {RANGE}")
+
+
+def test_a_survey_result_with_its_sample_is_no_milestone(tmp_path):
+    path = broken(tmp_path, "{measure: satisfaction_crime, role: indicator}",
+                  "{measure: satisfaction_crime, role: milestone, direction: increase, target: 3%}")
+    assert refusal(path) == (f"{at(path, 'measure: satisfaction_crime', 'milestone')}: item 'crime-satisfaction': "
+                             "measure 'satisfaction_crime': field 'role': found a milestone on measure "
+                             "'satisfaction_crime', a survey result; expected a count (with a change 'target') or an "
+                             "attitude measure (with a level to 'reach')")
 
 
 def test_a_key_given_twice_is_refused_at_the_second(tmp_path):
@@ -305,3 +315,147 @@ def test_adding_a_milestone_needs_only_yaml(tmp_path):
     loaded = schema.load(path)
     assert [b.measure.id for b in loaded.milestone_table][3] == "vehicle_crime"
     assert loaded.item("reduce-vehicle-crime").measures[0].target == Fraction(-3, 100)
+
+
+# A plan of the Metropolitan Police's kind: MOPAC's "20-20-20" challenge, with its own series, a target against a
+# baseline year, and a level target on a public attitude survey measure.
+MOPAC = """plan:
+  title: Police and Crime Plan 2013-16
+  force: Metropolitan Police Service
+  financial_year: 2014-04
+  board: MOPAC Challenge
+reporting_months:
+  quarterly: [2014-06, 2014-09, 2014-12, 2015-03]
+measures:
+  mopac7: {label: MOPAC 7 neighbourhood crimes, series: mopac7, unit: offences, better: lower}
+  burglary: {label: Burglary, series: Burglary, unit: offences, better: lower}
+  asb: {label: Anti-social behaviour, series: Anti-social behaviour, unit: incidents, better: lower}
+  confidence: {label: Confidence in the local police ("good job"), attitude: '"Good Job" local', area: MPS,
+               unit: "% agreeing", better: higher}
+milestone_table: [mopac7, burglary]
+objectives:
+  - id: crime
+    title: Cut neighbourhood crime
+    items:
+      - id: mopac7
+        title: Reduce the MOPAC 7 neighbourhood crimes by 20%
+        kind: milestone
+        lead: null
+        frequency: quarterly
+        milestone_table: true
+        measures:
+          - {measure: mopac7, role: milestone, direction: reduce, target: -20%, baseline: 2011/12, by: 2015/16}
+          - {measure: burglary, role: deliverable, baseline: 2011/12}
+          - {measure: asb, role: indicator}
+  - id: confidence
+    title: Boost public confidence
+    items:
+      - id: confidence
+        title: Increase public confidence to 75%
+        kind: milestone
+        lead: null
+        frequency: quarterly
+        measures:
+          - {measure: confidence, role: milestone, direction: increase, reach: 75%}
+"""
+MOPAC7 = "{measure: mopac7, role: milestone, direction: reduce, target: -20%, baseline: 2011/12, by: 2015/16}"
+REACH = "{measure: confidence, role: milestone, direction: increase, reach: 75%}"
+
+
+def mopac(tmp_path, old="", new=""):
+    assert old in MOPAC
+    path = tmp_path / "mopac.yml"
+    path.write_text(MOPAC.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_plan_brings_its_own_series_baselines_and_attitude_measures(tmp_path):
+    plan = schema.load(mopac(tmp_path))
+    assert plan.measures["asb"].series == "Anti-social behaviour"
+    milestone, deliverable, _ = plan.item("mopac7").measures
+    assert (milestone.target, milestone.baseline, milestone.by) == (Fraction(-1, 5), FinancialYear(2011),
+                                                                    FinancialYear(2015))
+    assert (deliverable.target, deliverable.baseline, deliverable.by) == (None, FinancialYear(2011), None)
+    [confidence] = plan.item("confidence").attitudes
+    assert (confidence.measure.attitude, confidence.measure.area, confidence.measure.series) == (
+        '"Good Job" local', "MPS", None)
+    assert (confidence.direction, confidence.reach, confidence.target) == ("increase", Fraction(3, 4), None)
+    assert plan.item("confidence").counted == () and plan.item("confidence").surveyed == ()
+    assert [b.measure.id for b in plan.milestone_table] == ["mopac7", "burglary"]
+    assert plan.item("confidence").title == "Increase public confidence to 75%"
+
+
+def test_a_target_year_defaults_to_the_plans_financial_year(tmp_path):
+    plan = schema.load(mopac(tmp_path, ", by: 2015/16}", "}"))
+    assert plan.item("mopac7").measures[0].by == FinancialYear(2014)
+
+
+def test_a_title_may_name_a_level_by_placeholder(tmp_path):
+    plan = schema.load(mopac(tmp_path, "to 75%", "to {target}"))
+    assert plan.item("confidence").title == "Increase public confidence to 75 per cent"
+
+
+M = "item 'mopac7': measure 'mopac7'"
+YEAR = "expected a financial year written YYYY/YY, two consecutive years such as 2011/12; found"
+C = "item 'confidence': measure 'confidence'"
+
+
+@pytest.mark.parametrize("old, new, line, column, message", [
+    *[(MOPAC7, MOPAC7.replace("2011/12", written), "measure: mopac7", written,
+       f"{M}: field 'baseline': {YEAR} '{written}'") for written in ("2011", "2011-12", "2011/13")],
+    (MOPAC7, MOPAC7.replace("by: 2015/16", "by: 2015"), "measure: mopac7", "2015}", f"{M}: field 'by': {YEAR} '2015'"),
+    (MOPAC7, MOPAC7.replace("2011/12", "2015/16"), "measure: mopac7", "2015/16",
+     f"{M}: field 'baseline': found '2015/16', which is not before the plan's financial year 2014/15; "
+     "expected an earlier year"),
+    (MOPAC7, MOPAC7.replace("by: 2015/16", "by: 2011/12"), "measure: mopac7", "2011/12",
+     f"{M}: field 'baseline': found '2011/12', which is not before the target year 2011/12 (field 'by'); "
+     "expected an earlier year"),
+    (MOPAC7, MOPAC7.replace("baseline: 2011/12, ", ""), "measure: mopac7", "2015/16",
+     f"{M}: field 'by': found a target year without a baseline; expected 'by' only beside 'baseline'"),
+    ("{measure: burglary, role: deliverable, baseline: 2011/12}",
+     "{measure: burglary, role: deliverable, baseline: 2011/12, by: 2015/16}", "measure: burglary", "2015/16",
+     "item 'mopac7': measure 'burglary': field 'by': found a target year on role 'deliverable'; "
+     "only a milestone has one"),
+    (REACH, REACH.replace("}", ", baseline: 2011/12}"), "measure: confidence, role", "2011/12",
+     f"{C}: field 'baseline': found a baseline on measure 'confidence', a survey result; only a count has one"),
+    (REACH, REACH.replace("reach: 75%", "reach: 175%"), "measure: confidence, role", "175%",
+     f"{C}: field 'reach': expected a level from 0% to 100% such as 75%; found '175%'"),
+    (REACH, REACH.replace("reach: 75%", "reach: 0.75"), "measure: confidence, role", "0.75",
+     f"{C}: field 'reach': expected a level from 0% to 100% such as 75%; found '0.75'"),
+    (REACH, REACH.replace("reach: 75%", "target: +5%"), "measure: confidence, role", "+5%",
+     f"{C}: field 'target': found a target on measure 'confidence', an attitude measure; expected a level to "
+     "reach such as reach: 75%"),
+    (REACH, REACH.replace(", reach: 75%", ""), "measure: confidence, role", "{",
+     f"{C}: missing field 'reach'; a milestone needs a level to reach and a direction (reduce or increase)"),
+    (MOPAC7, MOPAC7.replace("target: -20%", "reach: 80%"), "measure: mopac7", "80%",
+     f"{M}: field 'reach': found a level to reach on measure 'mopac7', a count; expected a target such as "
+     "target: -2%"),
+    ("{measure: asb, role: indicator}", "{measure: asb, role: indicator, reach: 50%}", "measure: asb", "50%",
+     "item 'mopac7': measure 'asb': field 'reach': found a level to reach on role 'indicator'; "
+     "only a milestone has one"),
+    ("milestone_table: [mopac7, burglary]", "milestone_table: [mopac7, burglary, confidence]", "milestone_table",
+     "confidence]", "milestone_table: measure 'confidence' is not a count; the milestone table lists counted "
+                    "measures only"),
+    ("milestone_table: [mopac7, burglary]", "milestone_table: [mopac7]", "milestone_table", "[mopac7]",
+     "milestone_table: missing the milestones or deliverables burglary"),
+    ("title: Increase public confidence to 75%", "title: Increase public confidence to 80%", "to 80%", "Increase",
+     "item 'confidence': field 'title': found '80%', but the item's targets are confidence reach 75%; expected the "
+     "size of one of them, or a placeholder such as {target:<measure id>}"),
+    ("series: Burglary,", "series: '',", "series: ''", "''", "measure 'burglary': field 'series': expected text"),
+    ("area: MPS,", "", "confidence: {label", "{",
+     "measure 'confidence': an attitude measure needs an 'area' (the area its results are for, such as MPS), and "
+     "only an attitude measure has one"),
+    ("series: mopac7,", "series: mopac7, area: MPS,", "mopac7: {label", "{",
+     "measure 'mopac7': an attitude measure needs an 'area' (the area its results are for, such as MPS), and "
+     "only an attitude measure has one"),
+    ("attitude: '\"Good Job\" local'", "attitude: Good job", "confidence: {label", "Good job",
+     "measure 'confidence': field 'attitude': expected one of \"Good Job\" local, Contact ward officer, Informed "
+     "local, Listen to concerns, Relied on to be there, Treat everyone fairly, Trust MPS, Understand issues; "
+     "found 'Good job'"),
+    ("series: mopac7,", "series: mopac7, attitude: Trust MPS,", "mopac7: {label", "{",
+     "measure 'mopac7': expected one of 'series' (a count), 'survey' (a survey result) or 'attitude' (a public "
+     "attitude survey's proportion)"),
+])
+def test_baselines_and_attitude_measures_are_checked(tmp_path, old, new, line, column, message):
+    path = mopac(tmp_path, old, new)
+    assert refusal(path) == f"{at(path, line, column)}: {message}"

@@ -46,7 +46,7 @@ def planted(data, tmp_path):
     """The shipped data folder, with a plan whose titles, leads, labels and units are formulas."""
     folder = tmp_path / "data"
     (folder / "plan").mkdir(parents=True)
-    for name in ("store", "narrative"):
+    for name in ("store", "narrative", "edition.yml", "about.md"):
         (folder / name).symlink_to(data / name)
     text = (data / "plan" / "2014-15.yml").read_text(encoding="utf-8")
     for shipped, formula in PLANTED.items():

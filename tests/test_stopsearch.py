@@ -3,11 +3,12 @@ import csv
 from datetime import date
 
 import pytest
-from conftest import DATA
+from conftest import ROOT
 
 from spcb.analysis import stopsearch
 
-REAL = DATA / "sources" / "police-uk" / "2016-11" / "2016-11-west-midlands-stop-and-search.csv"
+REAL = (ROOT / "data" / "sources" / "police-uk" / "west-midlands" / "2016-11" /
+        "2016-11-west-midlands-stop-and-search.csv")
 
 
 @pytest.mark.parametrize("self_defined, officer, expected", [

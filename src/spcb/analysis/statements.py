@@ -174,14 +174,22 @@ def overview(rows, awaiting: list, period: Month) -> list[str]:
     """The headline position in neutral words: milestones on and off track, the deliverables' change, and
     how many items await an update."""
     milestones = [r for r in rows if r.target is not None]
-    on = [r.label for r in milestones if r.on_track]
-    off = [r.label for r in milestones if not r.on_track]
-    out = [f"Of {len(milestones)} milestones with a numeric target, {len(on)} "
-           f"{'is' if len(on) == 1 else 'are'} on track{_names(on)} and {len(off)} "
-           f"{'is' if len(off) == 1 else 'are'} off track{_names(off)}."]
+    by_status: dict[str, list[str]] = {}
+    for row in milestones:  # 'On track', 'Off track', or at the end of a baseline target's year 'Target met' ...
+        by_status.setdefault(row.status.split(":")[0], []).append(row.label)
+    if set(by_status) <= {"On track", "Off track"}:
+        on, off = by_status.get("On track", []), by_status.get("Off track", [])
+        out = [f"Of {len(milestones)} milestones with a numeric target, {len(on)} "
+               f"{'is' if len(on) == 1 else 'are'} on track{_names(on)} and {len(off)} "
+               f"{'is' if len(off) == 1 else 'are'} off track{_names(off)}."]
+    else:
+        out = [f"Of {len(milestones)} milestone{'s' if len(milestones) != 1 else ''} with a numeric target: "
+               + "; ".join(f"{len(labels)} {status[0].lower() + status[1:]}{_names(labels)}"
+                           for status, labels in by_status.items()) + "."]
     for row in (r for r in rows if r.target is None):
         change = "unchanged" if row.difference == 0 else (
-            f"{'up' if row.difference > 0 else 'down'} {abs(row.performance)}%")
+            f"{'up' if row.difference > 0 else 'down'} {abs(row.performance)}%" if row.performance is not None
+            else "up from none")
         out.append(f"{row.label}: {row.this_year:,} year to date, {change} on last year.")
     out.append(f"{len(awaiting)} item{'s' if len(awaiting) != 1 else ''} due in {period.name} "
                f"{'is' if len(awaiting) == 1 else 'are'} awaiting an update." if awaiting

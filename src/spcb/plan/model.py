@@ -1,8 +1,12 @@
 """The Police and Crime Plan as data: objectives, items, leads, frequencies, targets and measures.
 
 An item is a milestone (judged on a measure against a target) or a deliverable. Each measure is a count from
-the extract or a survey result. A milestone's direction is the way its measure is better: reduce where lower
-is better, increase where higher is; a measure that is better neither way is no milestone. An item is due for
+the extract, a survey result with its sample (the force's surveys), or a published proportion with none (a public
+attitude survey, for one area). A milestone's direction is the way its measure is better: reduce where lower
+is better, increase where higher is; a measure that is better neither way is no milestone. A count's milestone
+has a change as its target: on last year, or on a baseline year when its binding names one, to be met by the
+end of a target year (the plan's financial year unless it names another); a count bound with a baseline is also
+shown against it, year by year. An attitude measure's milestone has a level to reach. An item is due for
 an update in the months its frequency names (monthly: every month of the plan year; quarterly and 6-monthly:
 the plan's reporting months). Counts of a sensitive measure below the plan's threshold are not published.
 """
@@ -13,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..ingest.contract import force_name
-from .periods import Month
+from .periods import FinancialYear, Month
 
 FREQUENCIES = ("monthly", "quarterly", "6-monthly", "quarterly-until-complete", "none")
 FREQUENCY_LABELS = {
@@ -34,8 +38,8 @@ MILESTONE_DIRECTIONS = {"lower": "reduce", "higher": "increase"}  # by the measu
 
 @dataclass(frozen=True)
 class Measure:
-    """A count from the extract (`series`), or a survey result (`survey`, compared by wave or over a rolling
-    12 months)."""
+    """A count from the extract (`series`), a survey result (`survey`, compared by wave or over a rolling
+    12 months), or a public attitude survey's proportion (`attitude`, the publisher's name for it, in `area`)."""
 
     id: str
     label: str
@@ -45,17 +49,24 @@ class Measure:
     rebase: tuple[Month, ...] = ()
     survey: str | None = None
     basis: str | None = None  # wave | rolling-12-months, for survey measures
+    attitude: str | None = None
+    area: str | None = None  # the area an attitude measure's results are for
 
 
 @dataclass(frozen=True)
 class Binding:
     """A measure as one item uses it: the milestone it is judged on, a deliverable, or an indicator. Only a
-    milestone has a target (a change on last year, -2% as -1/50) and a direction (reduce or increase)."""
+    milestone has a direction (reduce or increase) and a target: on a count, a change (-2% as -1/50) on last year,
+    or on the `baseline` year by the end of the year `by`; on an attitude measure, a level to `reach` (75% as
+    3/4). Any binding to a count may name a baseline year."""
 
     measure: Measure
     role: str
     target: Fraction | None = None
     direction: str | None = None
+    baseline: FinancialYear | None = None
+    by: FinancialYear | None = None  # the year a target against the baseline is for
+    reach: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,10 @@ class Item:
     @property
     def surveyed(self) -> tuple[Binding, ...]:
         return tuple(b for b in self.measures if b.measure.survey)
+
+    @property
+    def attitudes(self) -> tuple[Binding, ...]:
+        return tuple(b for b in self.measures if b.measure.attitude)
 
     @property
     def lead_line(self) -> str:

@@ -1,13 +1,25 @@
-"""The plan file's schema: `data/plan/*.yml` read into the plan's model and checked on load.
+"""The plan file's schema: an edition's `plan/*.yml` read into the plan's model and checked on load.
 
 A typo is reported with the file, line and column, the item and the field, rather than surfacing later as
-a wrong page. Ids are lower-case letters, digits, '-' and '_', each used once. A target is a percentage
-change such as -2%, more than -100% and at most +100%. A milestone, and only a milestone, has a target and
-a direction, reduce or increase: the way its measure is better (a neutral measure is no milestone) and the
-sign of its target. In an item with milestones, every "N per cent" or "N%" in the title is the size of one of
-their targets; a title may write `{target}` (the item's only milestone) or `{target:<measure id>}` instead,
-which becomes the target as the plan paper writes it, "5 per cent". Every measure bound as a milestone or
-deliverable appears once in the milestone table. The file's header comment documents every field.
+a wrong page. Ids are lower-case letters, digits, '-' and '_', each used once. A measure is exactly one of: a
+count, whose `series` is any text naming a series of the edition's extract (the build checks that the extract
+holds it); a survey result (`survey`, with its `basis`); or a public attitude survey's proportion (`attitude`,
+one of the publisher's measures, with the `area` its results are for, and no sample size).
+
+A milestone, and only a milestone, has a direction, reduce or increase: the way its measure is better (a
+neutral measure is no milestone) and the sign of its target. A count's milestone has a `target`, a percentage
+change such as -2%, more than -100% and at most +100%; an attitude measure's has a level to `reach`, from 0% to
+100%, such as 75%; a survey result with its sample is no milestone. A binding to a count, and only to a count,
+may name a `baseline`: a financial year written YYYY/YY (two consecutive years, such as 2011/12) before the
+plan's financial year. A milestone's target is then the change on the baseline year, to be met by the end of
+the financial year `by` (written the same way, after the baseline; the plan's financial year unless given);
+`by` goes only with a baseline. Without a baseline a target is a change on last year.
+
+In an item with milestones, every "N per cent" or "N%" in the title is the size of one of their targets or
+levels; a title may write `{target}` (the item's only milestone) or `{target:<measure id>}` instead, which
+becomes the target as the plan paper writes it, "5 per cent". Every count bound as a milestone or deliverable
+appears once in the milestone table, and nothing else does (an attitude measure's milestone is shown under its
+item). The file's header comment documents every field.
 """
 from __future__ import annotations
 
@@ -18,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from ..ingest.contract import SERIES, SURVEYS, force_name
+from ..ingest.contract import PAS_MEASURES, SURVEYS, force_name
 from ..ingest.yamlfile import Reader, compose
 from .model import (
     BASES,
@@ -38,12 +50,14 @@ from .model import (
     Plan,
     Status,
 )
-from .periods import Month, PeriodError
+from .periods import FinancialYear, Month, PeriodError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TARGET = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
 _PER_CENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{target(?::([^{}]*))?\}")
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_NOUNS = {"direction": "a direction", "target": "a target", "reach": "a level to reach", "by": "a target year"}
 
 
 def _decimal(value: Fraction) -> str:
@@ -58,6 +72,16 @@ def _percent(target: Fraction) -> str:
 def _per_cent(target: Fraction) -> str:
     """A target's size as the plan paper writes it: '5 per cent'."""
     return f"{_decimal(abs(target) * 100)} per cent"
+
+
+def _goal(binding: Binding) -> Fraction:
+    """A milestone's target, or the level it is to reach."""
+    return binding.target if binding.reach is None else binding.reach
+
+
+def _written(binding: Binding) -> str:
+    """A milestone's goal as the plan file writes it: '-5%' (a change), 'reach 75%' (a level)."""
+    return _percent(binding.target) if binding.reach is None else f"reach {_decimal(binding.reach * 100)}%"
 
 
 class PlanError(ValueError):
@@ -84,6 +108,7 @@ class _Reader(Reader):
     def __init__(self, path: Path):
         super().__init__(path, PlanError)
         self.see_nodes: list[tuple[yaml.Node, str]] = []
+        self.plan_year: FinancialYear | None = None  # a baseline comes before it, and a target is for it by default
 
     def identifier(self, node: yaml.Node, where: str, seen: set[str]) -> str:
         value = self.text(node, where)
@@ -108,6 +133,7 @@ class _Reader(Reader):
         if year.month != 4:
             raise self.fail(head["financial_year"], "plan: field 'financial_year'",
                             "the financial year starts in April")
+        self.plan_year = year.financial_year
         reporting = {}
         for name, months in self.mapping(top["reporting_months"], "reporting_months", (),
                                          ("quarterly", "6-monthly")).items():
@@ -117,7 +143,7 @@ class _Reader(Reader):
         objectives = self.objectives(top["objectives"], measures)
         items = {item.id: item for objective in objectives for item in objective.items}
         self.check_see(items)
-        table = self.table(top["milestone_table"], objectives)
+        table = self.table(top["milestone_table"], objectives, measures)
         return Plan(
             title=self.text(head["title"], "plan: field 'title'"),
             force=self.text(head["force"], "plan: field 'force'"),
@@ -138,11 +164,13 @@ class _Reader(Reader):
             raise self.fail(node, where, f"expected the name of a police force area; found {node.value!r}")
         return name
 
-    def financial_year(self, node: yaml.Node, where: str) -> str:
+    def financial_year(self, node: yaml.Node, where: str) -> FinancialYear:
         value = self.text(node, where)
-        if not re.match(r"^\d{4}/\d{2}$", value):
-            raise self.fail(node, where, f"expected a financial year written like 2013/14; found {value!r}")
-        return value
+        match = _YEAR.match(value)
+        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise self.fail(node, where, f"expected a financial year written YYYY/YY, two consecutive years such as "
+                                         f"2011/12; found {value!r}")
+        return FinancialYear(int(match.group(1)))
 
     def publication(self, node: yaml.Node, measures: dict[str, Measure]) -> dict:
         fields = self.mapping(node, "publication", (), ("suppress_below", "sensitive"))
@@ -174,12 +202,12 @@ class _Reader(Reader):
             paper = PaperFigures(
                 lower_rate_than_group=None if flag is None else self.boolean(
                     flag, "comparison: paper: field 'lower_rate_than_group'"),
-                reduction_from=self.financial_year(reduction["from"], f"{where} 'from'") if reduction else None,
-                reduction_to=self.financial_year(reduction["to"], f"{where} 'to'") if reduction else None,
+                reduction_from=self.financial_year(reduction["from"], f"{where} 'from'").label if reduction else None,
+                reduction_to=self.financial_year(reduction["to"], f"{where} 'to'").label if reduction else None,
                 reduction_percent=self.number(reduction["percent"], f"{where} 'percent'") if reduction else None,
                 reduction_crimes=int(self.number(reduction["crimes"], f"{where} 'crimes'")) if reduction else None,
                 second_lowest_year=self.financial_year(facts["second_lowest_year"],
-                                                       "comparison: paper: field 'second_lowest_year'")
+                                                       "comparison: paper: field 'second_lowest_year'").label
                 if "second_lowest_year" in facts else None,
             )
         return ComparisonSpec(self.force(fields["force"], "comparison: field 'force'"),
@@ -191,17 +219,21 @@ class _Reader(Reader):
         measures = {}
         for key, value in node.value:
             where = f"measure {key.value!r}"
-            fields = self.mapping(value, where, ("label", "unit", "better"), ("series", "survey", "basis", "rebase"))
-            if ("series" in fields) == ("survey" in fields):
-                raise self.fail(value, where, "expected either 'series' (a count) or 'survey' (a survey result)")
+            fields = self.mapping(value, where, ("label", "unit", "better"),
+                                  ("series", "survey", "basis", "attitude", "area", "rebase"))
+            if sum(kind in fields for kind in ("series", "survey", "attitude")) != 1:
+                raise self.fail(value, where, "expected one of 'series' (a count), 'survey' (a survey result) or "
+                                              "'attitude' (a public attitude survey's proportion)")
             if ("survey" in fields) != ("basis" in fields):
                 raise self.fail(value, where, "a survey measure needs a 'basis' (wave or rolling-12-months), "
                                               "and only a survey measure has one")
+            if ("attitude" in fields) != ("area" in fields):
+                raise self.fail(value, where, "an attitude measure needs an 'area' (the area its results are for, "
+                                              "such as MPS), and only an attitude measure has one")
             measures[key.value] = Measure(
                 id=key.value,
                 label=self.text(fields["label"], f"{where}: field 'label'"),
-                series=self.choice(fields["series"], f"{where}: field 'series'", tuple(SERIES))
-                if "series" in fields else None,
+                series=self.text(fields["series"], f"{where}: field 'series'") if "series" in fields else None,
                 unit=self.text(fields["unit"], f"{where}: field 'unit'"),
                 better=self.choice(fields["better"], f"{where}: field 'better'", DIRECTIONS),
                 rebase=tuple(self.month(m, f"{where}: field 'rebase'") for m in
@@ -209,6 +241,9 @@ class _Reader(Reader):
                 survey=self.choice(fields["survey"], f"{where}: field 'survey'", tuple(SURVEYS))
                 if "survey" in fields else None,
                 basis=self.choice(fields["basis"], f"{where}: field 'basis'", BASES) if "basis" in fields else None,
+                attitude=self.choice(fields["attitude"], f"{where}: field 'attitude'", PAS_MEASURES)
+                if "attitude" in fields else None,
+                area=self.text(fields["area"], f"{where}: field 'area'") if "area" in fields else None,
             )
         return measures
 
@@ -255,15 +290,15 @@ class _Reader(Reader):
 
     def title(self, node: yaml.Node, where: str, bindings: tuple[Binding, ...]) -> str:
         """The title with its placeholders filled in; its percentages are the sizes of the item's targets."""
-        milestones = {b.measure.id: b.target for b in bindings if b.role == "milestone"}
+        milestones = {b.measure.id: b for b in bindings if b.role == "milestone"}
         choices = ", ".join(f"{{target:{m}}}" for m in milestones)
 
         def filled(match: re.Match) -> str:
             measure_id = match.group(1)
             if measure_id is None and len(milestones) == 1:
-                return _per_cent(next(iter(milestones.values())))
+                return _per_cent(_goal(next(iter(milestones.values()))))
             if measure_id in milestones:
-                return _per_cent(milestones[measure_id])
+                return _per_cent(_goal(milestones[measure_id]))
             if not milestones:
                 raise self.fail(node, where, f"found {match.group(0)}, but the item has no milestone; "
                                              "expected a title without a placeholder")
@@ -272,17 +307,18 @@ class _Reader(Reader):
             raise self.fail(node, where, f"found {match.group(0)}, but {reason}; expected one of {choices}")
 
         title = _PLACEHOLDER.sub(filled, self.text(node, where))
-        sizes = {abs(target) * 100 for target in milestones.values()}
+        sizes = {abs(_goal(b)) * 100 for b in milestones.values()}
         for match in _PER_CENT.finditer(title) if milestones else ():
             if Fraction(match.group(1)) not in sizes:
-                targets = ", ".join(f"{m} {_percent(t)}" for m, t in milestones.items())
+                targets = ", ".join(f"{m} {_written(b)}" for m, b in milestones.items())
                 raise self.fail(node, where, f"found {match.group(0)!r}, but the item's targets are {targets}; "
                                              "expected the size of one of them, or a placeholder such as "
                                              "{target:<measure id>}")
         return title
 
     def binding(self, node: yaml.Node, where: str, measures: dict[str, Measure]) -> Binding:
-        fields = self.mapping(node, f"{where}: a measure", ("measure", "role"), ("direction", "target"))
+        fields = self.mapping(node, f"{where}: a measure", ("measure", "role"),
+                              ("direction", "target", "reach", "baseline", "by"))
         measure_id = self.text(fields["measure"], f"{where}: field 'measure'")
         if measure_id not in measures:
             raise self.fail(fields["measure"], f"{where}: field 'measure'",
@@ -291,26 +327,73 @@ class _Reader(Reader):
         where = f"{where}: measure {measure_id!r}"
         role = self.choice(fields["role"], f"{where}: field 'role'", ROLES)
         if role != "milestone":
-            for name in ("direction", "target"):
+            for name in ("direction", "target", "reach", "by"):
                 if name in fields:
                     raise self.fail(fields[name], f"{where}: field {name!r}",
-                                    f"found a {name} on role {role!r}; only a milestone has one")
-            return Binding(measure, role)
+                                    f"found {_NOUNS[name]} on role {role!r}; only a milestone has one")
+            return Binding(measure, role, baseline=self.baseline(fields, where, measure, False)[0])
         if measure.better not in MILESTONE_DIRECTIONS:
             raise self.fail(fields["role"], f"{where}: field 'role'",
                             f"found a milestone on measure {measure_id!r}, which is better {measure.better}; "
                             f"expected a measure that is better {' or '.join(MILESTONE_DIRECTIONS)}")
-        for name in ("direction", "target"):
+        if measure.survey:
+            raise self.fail(fields["role"], f"{where}: field 'role'",
+                            f"found a milestone on measure {measure_id!r}, a survey result; expected a count (with a "
+                            "change 'target') or an attitude measure (with a level to 'reach')")
+        baseline, by = self.baseline(fields, where, measure, True)
+        goal, other = ("reach", "target") if measure.attitude else ("target", "reach")
+        if other in fields:
+            kind, example = ("an attitude measure", "reach: 75%") if measure.attitude else ("a count", "target: -2%")
+            raise self.fail(fields[other], f"{where}: field {other!r}",
+                            f"found {_NOUNS[other]} on measure {measure_id!r}, {kind}; expected {_NOUNS[goal]} "
+                            f"such as {example}")
+        for name in ("direction", goal):
             if name not in fields:
-                raise self.fail(node, where, f"missing field {name!r}; a milestone needs a target and a direction "
-                                             f"({' or '.join(MILESTONE_DIRECTIONS.values())})")
+                raise self.fail(node, where, f"missing field {name!r}; a milestone needs {_NOUNS[goal]} and a "
+                                             f"direction ({' or '.join(MILESTONE_DIRECTIONS.values())})")
         direction = self.choice(fields["direction"], f"{where}: field 'direction'",
                                 tuple(MILESTONE_DIRECTIONS.values()))
         if direction != MILESTONE_DIRECTIONS[measure.better]:
             raise self.fail(fields["direction"], f"{where}: field 'direction'",
                             f"found {direction!r}, but measure {measure_id!r} is better {measure.better}; "
                             f"expected {MILESTONE_DIRECTIONS[measure.better]!r}")
-        return Binding(measure, role, self.target(fields["target"], f"{where}: field 'target'", direction), direction)
+        if measure.attitude:
+            return Binding(measure, role, direction=direction,
+                           reach=self.level(fields["reach"], f"{where}: field 'reach'"))
+        return Binding(measure, role, self.target(fields["target"], f"{where}: field 'target'", direction), direction,
+                       baseline, by)
+
+    def baseline(self, fields: dict[str, yaml.Node], where: str, measure: Measure, milestone: bool
+                 ) -> tuple[FinancialYear | None, FinancialYear | None]:
+        """A binding's baseline year (a count's only) and, for a milestone, the year its target is for: `by`, or
+        the plan's financial year."""
+        if "baseline" not in fields:
+            if "by" in fields:
+                raise self.fail(fields["by"], f"{where}: field 'by'", "found a target year without a baseline; "
+                                                                      "expected 'by' only beside 'baseline'")
+            return None, None
+        node, field = fields["baseline"], f"{where}: field 'baseline'"
+        if not measure.series:
+            raise self.fail(node, field, f"found a baseline on measure {measure.id!r}, a survey result; "
+                                         "only a count has one")
+        baseline = self.financial_year(node, field)
+        if baseline >= self.plan_year:
+            raise self.fail(node, field, f"found {baseline.label!r}, which is not before the plan's financial year "
+                                         f"{self.plan_year.label}; expected an earlier year")
+        if not milestone:
+            return baseline, None
+        by = self.financial_year(fields["by"], f"{where}: field 'by'") if "by" in fields else self.plan_year
+        if baseline >= by:
+            raise self.fail(node, field, f"found {baseline.label!r}, which is not before the target year {by.label} "
+                                         "(field 'by'); expected an earlier year")
+        return baseline, by
+
+    def level(self, node: yaml.Node, where: str) -> Fraction:
+        text = self.text(node, where)
+        match = _TARGET.match(text)
+        if not match or not 0 <= Fraction(match.group(1)) <= 100:
+            raise self.fail(node, where, f"expected a level from 0% to 100% such as 75%; found {text!r}")
+        return Fraction(match.group(1)) / 100
 
     def target(self, node: yaml.Node, where: str, direction: str) -> Fraction:
         text = self.text(node, where)
@@ -350,12 +433,16 @@ class _Reader(Reader):
             if target.value not in items:
                 raise self.fail(target, where, f"no item {target.value!r} in the plan")
 
-    def table(self, node: yaml.Node, objectives: tuple[Objective, ...]) -> tuple[Binding, ...]:
-        bound = {b.measure.id: b for o in objectives for i in o.items for b in i.measures
+    def table(self, node: yaml.Node, objectives: tuple[Objective, ...], measures: dict[str, Measure]
+              ) -> tuple[Binding, ...]:
+        bound = {b.measure.id: b for o in objectives for i in o.items for b in i.counted
                  if b.role in ("milestone", "deliverable")}
         rows = []
         for entry in self.sequence(node, "milestone_table"):
             measure_id = self.text(entry, "milestone_table")
+            if measure_id in measures and not measures[measure_id].series:
+                raise self.fail(entry, "milestone_table", f"measure {measure_id!r} is not a count; the milestone "
+                                                          "table lists counted measures only")
             if measure_id not in bound:
                 raise self.fail(entry, "milestone_table",
                                 f"measure {measure_id!r} is not bound as a milestone or deliverable by any item")

@@ -29,7 +29,7 @@ from ..ingest.contract import InputError
 from ..plan import edition as editions
 from ..plan.edition import Edition
 from ..plan.model import Item, Plan
-from ..plan.periods import Month, PeriodError, Window, resolve
+from ..plan.periods import FinancialYear, Month, PeriodError, Window, resolve
 from ..plan.schema import load_dir
 from . import narrative
 from .narrative import Update
@@ -102,6 +102,14 @@ def _used(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return rows[rows["month"] <= str(Month.of(as_of))]
 
 
+def baselines(plan: Plan) -> dict[FinancialYear, list[str]]:
+    """The series the plan compares with each baseline year."""
+    found: dict[FinancialYear, set[str]] = {}
+    for binding in (b for item in plan.items for b in item.counted if b.baseline):
+        found.setdefault(binding.baseline, set()).add(binding.measure.series)
+    return {year: sorted(series) for year, series in found.items()}
+
+
 def measured_series(plan: Plan) -> list[str]:
     """The extract's series the plan measures: each must cover every day of a period's windows."""
     return sorted({b.measure.series for b in (*plan.milestone_table, *(b for i in plan.items for b in i.counted))})
@@ -136,6 +144,9 @@ def _checked_window(plan: Plan, edition: Edition, coverage: Coverage, data_dir: 
     try:
         coverage.require(series, [(window.last_year_start, window.last_year_end), (window.start, window.as_of)],
                          purpose)
+        for year, counted in sorted(baselines(plan).items()):  # each year since the baseline is counted
+            coverage.require(counted, [(year.start, window.as_of)], f"{purpose} against the baseline year "
+                                                                    f"{year.label}")
     except CoverageError as error:
         raise refuse(str(error)) from None
     if lacking:

@@ -49,8 +49,12 @@ def _item(ctx: PageContext, item: Item) -> None:
         panels.item_table(ctx, item)
     for binding in item.counted:
         panels.measure(ctx, binding.measure)
+        if binding.baseline:
+            panels.baseline_progress(ctx, binding)
     for binding in item.surveyed:
         panels.survey(ctx, binding.measure)
+    for binding in item.attitudes:
+        panels.attitude(ctx, binding)
     for panel in item.panels:
         panels.BY_NAME[panel](ctx)
 

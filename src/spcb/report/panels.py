@@ -260,7 +260,7 @@ def baseline_progress(ctx: PageContext, binding: Binding) -> None:
     }), f"{measure.label} against the baseline year {baseline.label}", f"baseline-{measure.id}", ctx.extract.title,
         data)
     row = rows_for((binding,), ctx.extract, ctx.window, ctx.plan.threshold)[0]
-    lines = ([f"Counts below {threshold} are not published for this measure, so no figure is given against "
+    lines = ([f"Counts below {threshold:,} are not published for this measure, so no figure is given against "
               f"{baseline.label}."] if any(hidden) or row.suppressed
              else milestones.against_baseline(row, years, measure.unit))
     output.markdown(output.computed(measure.label, lines))
@@ -279,12 +279,17 @@ def attitude(ctx: PageContext, binding: Binding) -> None:
         "Period ending": [long_date(found.period_end) for _, found in results],
         measure.unit.capitalize(): [f"{surveys.figure(found.percent)}%" for _, found in results],
         "Change to the latest": [DASH if found is compared.latest else tables.signed_points(compared.change(found))
-                             for _, found in results],
+                                 for _, found in results],
     }), f"{measure.label} ({measure.area}): latest result and its comparisons", f"attitude-{measure.id}",
         ctx.source("attitude"))
     lines = compared.statements(measure.label)
     if binding.reach is not None:
-        lines.insert(1, f"{compared.against(binding.reach, measure.better)}.")
+        against = compared.against(binding.reach, measure.better)
+        if ctx.window.as_of == ctx.plan.financial_year.financial_year.end:  # the plan's year is over: say so plainly
+            verdict = "met" if compared.reached(binding.reach, measure.better) else "not met"
+            against = (f"Target {verdict} at the end of {ctx.window.financial_year.label}: "
+                       f"{against[0].lower()}{against[1:]}")
+        lines.insert(1, f"{against}.")
     output.markdown(output.computed(measure.label, lines))
 
 

@@ -2,7 +2,9 @@
 
 Figures carry thousands separators and true minus signs; a change always shows its sign (+569, −735, 0);
 a dash stands for "not applicable". A suppressed row shows an asterisk for every figure on the page and is
-empty in the data downloads. HTML tables are stable from run to run (fixed table ids).
+empty in the data downloads. The milestone table has a Baseline column (the baseline year's count over the same
+dates) only when one of its measures has a baseline year. HTML tables are stable from run to run (fixed table
+ids).
 
 Every CSV download is safe to open in a spreadsheet: a text cell or column name that a spreadsheet would read as
 a formula (starting with =, +, -, @, a tab or a carriage return) starts with a single quote instead, as OWASP
@@ -16,13 +18,12 @@ import json
 import math
 import re
 from decimal import Decimal
-from fractions import Fraction
 
 import pandas as pd
 
-from ..analysis.milestones import DASH, Row
+from ..analysis.milestones import DASH, MINUS, Row
+from ..analysis.surveys import points
 
-MINUS = "\u2212"
 COLUMNS = ("Measure", "Type", "Last year", "This year", "Difference", "Milestone", "Performance", "Variance",
            "Status")
 SUPPRESSED = "*"
@@ -41,30 +42,40 @@ def _signed(value: int | Decimal, suffix: str = "") -> str:
     return text.replace("-", MINUS)
 
 
-def _milestone(target: Fraction | None) -> str:
-    return DASH if target is None else f"{float(target * 100):g}%".replace("-", MINUS)
+def _baseline(row: Row) -> str:
+    return DASH if row.baseline is None else f"{row.baseline.count:,} in {row.baseline.year.label}"
 
 
 def display_frame(rows: list[Row]) -> pd.DataFrame:
     """The table as a reader sees it: thousands separators, true minus signs, dashes for 'not applicable'."""
+    baseline = any(r.baseline for r in rows)
+    columns = list(COLUMNS)
+    if baseline:
+        columns.insert(columns.index("Milestone"), "Baseline")
     return pd.DataFrame(
         [_shown(r, [r.label, r.role.capitalize(), f"{r.last_year:,}", f"{r.this_year:,}", _signed(r.difference),
-                    _milestone(r.target), DASH if r.performance is None else _signed(r.performance, "%"),
+                    *([_baseline(r)] if baseline else []), r.milestone,
+                    DASH if r.performance is None else _signed(r.performance, "%"),
                     DASH if r.variance is None else f"{r.variance:,}", r.status]) for r in rows],
-        columns=list(COLUMNS),
+        columns=columns,
     )
 
 
 def data_frame(rows: list[Row]) -> pd.DataFrame:
     """The table for scripts: plain numbers, empty where a value does not apply or is suppressed."""
+    baseline = any(r.baseline for r in rows)
     frame = pd.DataFrame({
         "measure": [r.label for r in rows],
         "type": [r.role for r in rows],
         "last_year": [r.last_year for r in rows],
         "this_year": [r.this_year for r in rows],
         "difference": [r.difference for r in rows],
+        **({"baseline_year": [None if r.baseline is None else r.baseline.year.label for r in rows],
+            "baseline": [None if r.baseline is None else r.baseline.count for r in rows]} if baseline else {}),
         "milestone_percent": [None if r.target is None else float(r.target * 100) for r in rows],
         "performance_percent": [None if r.performance is None else float(r.performance) for r in rows],
+        **({"target_year": [r.baseline.by.label if r.baseline and r.baseline.by else None for r in rows]}
+           if baseline else {}),
         "target": [r.target_count for r in rows],
         "variance": [r.variance for r in rows],
         "on_track": [r.on_track for r in rows],
@@ -91,6 +102,11 @@ def figure(value: float, spec: str) -> str:
 def signed_percent(value: Decimal | None) -> str:
     """'+6.1%', '−1.0%', or a dash where there is no base to compare with."""
     return DASH if value is None else _signed(value, "%")
+
+
+def signed_points(value: Decimal) -> str:
+    """'+1 point', '−2.5 points', '0 points': a change in percentage points, with its sign."""
+    return f"{'+' if value > 0 else MINUS if value < 0 else ''}{points(abs(value))}"
 
 
 def to_markdown(rows: list[Row]) -> str:
