@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import demo
 from .analysis import coverage
+from .analysis.measures import extract_counts
 from .analysis.milestones import rows_for
 from .ingest import contract, registry, store
 from .ingest.contract import InputError
@@ -209,7 +210,11 @@ def main(argv: list[str] | None = None) -> int:
             data = _data(args)
             report = store.summary(data)
             found = store.Store(data)
-            report["gaps"] = coverage.store_gaps(found.table("recorded_crime"), found.table("stop_search"))
+            described = editions.load(data) if (data / editions.FILE).exists() else None
+            table = described.extract if described else "recorded_crime"
+            counts = extract_counts(table, found.table(table), described.series if described else {})
+            report["gaps"] = coverage.store_gaps(counts, found.table("stop_search"), table,
+                                                 bool(described) and described.granularity == "monthly")
             print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
                   else store.summary_text(report) + coverage.gaps_text(report["gaps"]),
                   end="" if args.format == "text" else "\n")

@@ -157,11 +157,13 @@ def _runs(days: pd.DatetimeIndex, monthly: bool = False) -> list[tuple[date, dat
     return runs
 
 
-def store_gaps(counts: pd.DataFrame, searches: pd.DataFrame) -> list[dict]:
-    """Every gap in the extract (days, per series and area) and in the stop and search records (months with
-    none, per force, between its first and last month), for `spcb summary`."""
-    found = [{"table": "recorded_crime", "series": g.series, "area": g.area, "first": g.first.isoformat(),
-              "last": g.last.isoformat(), "missing": g.days} for g in Coverage(counts).gaps()]
+def store_gaps(counts: pd.DataFrame, searches: pd.DataFrame, table: str = "recorded_crime", monthly: bool = False
+               ) -> list[dict]:
+    """Every gap in the extract (the store table `table`: days, or months if `monthly`, per series and area) and in
+    the stop and search records (months with none, per force, between its first and last month), for
+    `spcb summary`."""
+    found = [{"table": table, "series": g.series, "area": g.area, "first": g.first.isoformat(),
+              "last": g.last.isoformat(), "missing": g.days} for g in Coverage(counts, monthly).gaps()]
     for force, months in searches.groupby("force")["month"]:
         held = sorted(set(months))
         span = [str(m) for m in months_between(Month.parse(held[0]).first_day, Month.parse(held[-1]).first_day)]
@@ -174,8 +176,8 @@ def store_gaps(counts: pd.DataFrame, searches: pd.DataFrame) -> list[dict]:
 
 def gaps_text(gaps: list[dict]) -> str:
     if not gaps:
-        return "\nGaps: none; every series and area of the extract has a row for every day it spans.\n"
+        return "\nGaps: none; every series and area of the extract has a row for every day (or month, for a monthly extract) it spans.\n"
     lines = ["\nGaps (no figure is published from a window that needs these days or months):"]
-    lines += [f"  recorded_crime {g['series']} in {g['area']}: {g['missing']}" if g["table"] == "recorded_crime"
-              else f"  stop_search {g['force']}: no records in {g['missing']}" for g in gaps]
+    lines += [f"  stop_search {g['force']}: no records in {g['missing']}" if g["table"] == "stop_search"
+              else f"  {g['table']} {g['series']} in {g['area']}: {g['missing']}" for g in gaps]
     return "\n".join(lines) + "\n"
