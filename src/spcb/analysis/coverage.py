@@ -176,7 +176,8 @@ def store_gaps(counts: pd.DataFrame, searches: pd.DataFrame, table: str = "recor
 
 def gaps_text(gaps: list[dict]) -> str:
     if not gaps:
-        return "\nGaps: none; every series and area of the extract has a row for every day (or month, for a monthly extract) it spans.\n"
+        return ("\nGaps: none; every series and area of the extract has a row for every day (or month, for a monthly "
+                "extract) it spans.\n")
     lines = ["\nGaps (no figure is published from a window that needs these days or months):"]
     lines += [f"  stop_search {g['force']}: no records in {g['missing']}" if g["table"] == "stop_search"
               else f"  {g['table']} {g['series']} in {g['area']}: {g['missing']}" for g in gaps]
