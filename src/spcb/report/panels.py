@@ -1,5 +1,7 @@
-"""The parts a page is made of: the window and demonstration notice, an item's update, the milestone table,
-a measure's charts and computed statements, survey results, stop and search, and the audit.
+"""The parts a page is made of: the window, the counts' granularity and the demonstration notice, an item's update,
+the milestone table, a measure's charts and computed statements, its progress against a baseline year, survey
+results, public attitude survey proportions (no interval or test where no sample size is published), stop and
+search (this year alone, saying why, when last year's records are missing), and the audit.
 
 Each panel is a function of the page's context and displays through `output`; panels never call pages.
 """
