@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EDITIONS, ROOT, SOURCES, copy_project, edition_files, shown_text
+from conftest import EDITIONS, ROOT, SOURCES, copy_project, edition_files, every_page_text, shown_text
 
 from spcb import cli
 from spcb.analysis.arithmetic import percent_change
@@ -183,3 +183,17 @@ def test_every_edition_lists_inputs_that_exist():
         assert found.about.exists() and all(path.exists() for path in found.inputs), folder
         assert Path(ROOT, "data", "sources") in {p.parent for p in found.inputs} | {p.parent.parent for p in
                                                                                   found.inputs}
+
+
+@pytest.mark.integration
+def test_every_month_of_the_met_plan_builds_its_pages(met, monkeypatch, no_charts, tmp_path):
+    """Any month from December 2014 to March 2016 gives every page, with no figure from an uncovered window."""
+    monkeypatch.chdir(tmp_path)  # pages write their CSV downloads
+    months = [f"{year}-{month:02d}" for year, month in [(2014, 12), *((2015, m) for m in range(1, 13)),
+                                                        *((2016, m) for m in range(1, 4))]]
+    for period in months:
+        window = context.window(met, period)
+        text = every_page_text(monkeypatch, lambda p=period: PageContext.load(met, p))
+        assert window.as_of.isoformat()[:7] == period and "nan" not in text.split()
+        searches = "Stop and search in Metropolitan Police" in text
+        assert searches == ("2015-04" <= period <= "2016-01"), period
