@@ -1,5 +1,7 @@
 """Importers on the real published files, and the bad-input corpus."""
 import csv
+import functools
+import gzip
 from collections import Counter
 from pathlib import Path
 
@@ -12,11 +14,26 @@ from spcb.ingest.contract import InputError, force_name
 from spcb.ingest.source import Context
 
 CORPUS = Path(__file__).parent / "corpus"
+SOURCES = Path(__file__).parents[1] / "data" / "sources"
+LSOA_LOOKUP = SOURCES / "lsoa-police-force" / "PoliceforceLSOA.csv.gz"
 NO_LOOKUP = Context(lambda kind: pd.DataFrame(columns=["code", "parent_name"]))
 
 
+@functools.cache
+def shipped_lsoa_lookup() -> pd.DataFrame:
+    return registry.read_as(registry.recognise(LSOA_LOOKUP), LSOA_LOOKUP, NO_LOOKUP).frame
+
+
 def read(path):
-    return registry.read_as(registry.recognise(path), path, NO_LOOKUP)
+    """A file read as ingest reads it, the shipped LSOA lookup ingested with or before it."""
+    lookup = shipped_lsoa_lookup()
+    return registry.read_as(registry.recognise(path), path, Context(lambda kind: lookup[lookup["lookup"] == kind]))
+
+
+def described(folder: Path) -> Path:
+    """`folder`, with the extract.yml that a file in the force's own formats needs beside it."""
+    (folder / "extract.yml").write_text("title: A test extract\ndemonstration: true\n", encoding="utf-8")
+    return folder
 
 
 def raw_rows(path):
@@ -42,18 +59,57 @@ def test_street_crime_counts_equal_a_plain_count_of_the_csv(month):
 
 @needs_shared
 def test_street_crime_maps_lsoas_to_local_authorities():
-    lookup = read(SHARED / "public" / "lsoa-police-force" / "PoliceforceLSOA.csv").frame
-    context = Context(lambda kind: lookup[lookup["lookup"] == kind])
-    path = SHARED / "police-uk" / "2016-07" / "2016-07-west-yorkshire-street.csv"
-    frame = registry.read_as(registry.recognise(path), path, context).frame
+    frame = read(SHARED / "police-uk" / "2016-07" / "2016-07-west-yorkshire-street.csv").frame
     known = frame[frame["lsoa_code"] != ""]
-    assert (known["local_authority"] != "").mean() > 0.95
+    assert (known["local_authority"] != "").all()
     assert "Leeds" in " ".join(known["local_authority"].unique())
+    assert (frame[frame["lsoa_code"] == ""]["local_authority"] == "").all()
+
+
+def test_the_shipped_lsoa_lookup_is_read_whole():
+    frame = shipped_lsoa_lookup()
+    assert len(frame) == 32844 and set(frame["lookup"]) == {"lsoa"}
+    assert frame.set_index("code").loc["E01000914", ["parent_name", "value"]].tolist() == ["Camden",
+                                                                                         "Metropolitan Police"]
 
 
 @needs_shared
+def test_the_shipped_gzipped_sources_are_the_published_files_byte_for_byte():
+    published = {p.name: p for p in SHARED.rglob("*.csv")}
+    shipped = sorted(SOURCES.rglob("*.csv.gz"))
+    assert len(shipped) == 1 + 18 + 18 + 25 + 10  # the lookup; City of London's street, outcomes, stop and search; Met
+    for path in shipped:
+        data = path.read_bytes()
+        assert data[3] == 0 and data[4:8] == bytes(4), path  # no name, no time (gzip -n): the same bytes every time
+        assert gzip.decompress(data) == published[path.name.removesuffix(".gz")].read_bytes(), path
+
+
+@pytest.mark.parametrize("name, fmt", [("2016-01/2016-01-city-of-london-street.csv.gz", "police-uk-street"),
+                                       ("2016-01/2016-01-city-of-london-outcomes.csv.gz", "police-uk-outcomes"),
+                                       ("2015-03/2015-03-city-of-london-stop-and-search.csv.gz",
+                                        "police-uk-stop-and-search")])
+def test_data_police_uk_files_are_known_by_name_gzipped_or_not(name, fmt, tmp_path):
+    gzipped = SOURCES / "police-uk" / "city-of-london" / name
+    plain = tmp_path / gzipped.name.removesuffix(".gz")
+    plain.write_bytes(gzip.decompress(gzipped.read_bytes()))
+    assert registry.recognise(gzipped).name == registry.recognise(plain).name == fmt
+    assert read(gzipped).frame.equals(read(plain).frame)
+
+
+def test_a_street_crime_with_no_lsoa_keeps_no_local_authority(tmp_path):
+    case = CORPUS / "street-lsoa-not-in-the-lookup"
+    path = tmp_path / "2016-07-west-yorkshire-street.csv"
+    lines = (case / path.name).read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # all but the line whose LSOA the lookup lacks
+    store.ingest([path, case / "PoliceforceLSOA.csv"], tmp_path / "data")
+    frame = store.Store(tmp_path / "data").table("street_crime")
+    assert frame[["lsoa_code", "local_authority", "crime_type"]].values.tolist() == [
+        ["", "", "Burglary"], ["E01010646", "Bradford", "Anti-social behaviour"],
+        ["E01011229", "Kirklees", "Bicycle theft"]]
+
+
 def test_stop_and_search_records_are_kept_one_per_search():
-    path = SHARED / "police-uk" / "2016-11" / "2016-11-west-midlands-stop-and-search.csv"
+    path = SOURCES / "police-uk" / "west-midlands" / "2016-11" / "2016-11-west-midlands-stop-and-search.csv"
     parsed = read(path)
     rows = raw_rows(path)
     assert len(parsed.frame) == len(rows) == 870
@@ -160,6 +216,9 @@ CORPUS_CASES = {
         "number no further from zero than 1,000,000,000",
     "extract-duplicate-row": "…/recorded-crime.csv:3:1: column 'date': found '2014-11-23'; expected one row per "
         "date, area and series (this one repeats an earlier row)",
+    "extract-header-in-capitals": "…/recorded-crime.csv:1:1: found the columns 'Date', 'Area', 'Series', 'Count'; "
+        "expected the header date,area,series,count of the spcb-extract format, which this header matches except for "
+        "the case of its column names",
     "extract-header-only": "…/recorded-crime.csv:2:1: the file has a header but no rows",
     "extract-infinite-count": "…/recorded-crime.csv:3:4: column 'count': found 'inf'; expected a whole number, "
         "written like 1234 or 1,234",
@@ -184,6 +243,10 @@ CORPUS_CASES = {
         "opened on this line is never closed)",
     "extract-yml-quoted-false": "…/extract.yml:2:16: extract.yml: field 'demonstration': expected true or false, not "
         "in quotes; found '\"false\"'",
+    "extract-yml-missing": "…/recorded-crime.csv: found no extract.yml beside the file or in the two folders above "
+        "it; expected an extract.yml saying whether the data is a demonstration (`demonstration: true` or `false`) "
+        "and giving its title",
+    "extract-yml-without-demonstration": "…/extract.yml:1:1: extract.yml: missing field 'demonstration'",
     "folder-named-like-a-file": "…: found no .csv or .csv.gz file in this folder or below; expected files to ingest",
     "folder-with-no-csv-file": "…: found no .csv or .csv.gz file in this folder or below; expected files to ingest",
     "force-ids-duplicate-id": "…/forces.csv:3:1: column 'id': found 'avon-and-somerset'; expected one row per lookup "
@@ -313,6 +376,12 @@ CORPUS_CASES = {
         "letter",
     "street-lower-case-crime-type": "…/2016-07-west-yorkshire-street.csv:3:10: column 'Crime type': found "
         "'burglary'; expected 'Burglary', as published (names are matched exactly)",
+    "street-lsoa-not-in-the-lookup": "…/2016-07-west-yorkshire-street.csv:5:8: column 'LSOA code': found "
+        "'E0101122'; expected an LSOA code in the LSOA lookup; ingest the lookup (for example "
+        "data/sources/lsoa-police-force) with or before the street files",
+    "street-lsoa-without-the-lookup": "…/2016-07-west-yorkshire-street.csv:3:8: column 'LSOA code': found "
+        "'E01007426'; expected an LSOA code in the LSOA lookup; ingest the lookup (for example "
+        "data/sources/lsoa-police-force) with or before the street files",
     "street-month-disagrees-with-name": "…/2016-07-west-yorkshire-street.csv:4:2: column 'Month': found '2016-08'; "
         "expected the month 2016-07, as the file name says",
     "street-nul-in-crime-type": "…/2016-07-west-yorkshire-street.csv:3:10: column 'Crime type': found "
@@ -333,6 +402,9 @@ CORPUS_CASES = {
         "number no further from zero than 1,000,000,000",
     "survey-duplicate-row": "…/survey.csv:4:1: column 'measure': found 'confidence'; expected one row per measure "
         "and month (this one repeats an earlier row)",
+    "survey-extract-yml-missing": "…/survey.csv: found no extract.yml beside the file or in the two folders above "
+        "it; expected an extract.yml saying whether the data is a demonstration (`demonstration: true` or `false`) "
+        "and giving its title",
     "survey-upper-case-measure": "…/survey.csv:3:1: column 'measure': found 'CONFIDENCE'; expected 'confidence', as "
         "published (names are matched exactly)",
     "unrelated-header": "…/contacts.csv:1:1: the header matches no known format; expected the header of one of the "
@@ -381,7 +453,7 @@ def test_outcomes_files_are_counted_by_month_force_lsoa_and_outcome(tmp_path):
 @pytest.mark.parametrize("written, value", [("1234", 1234), ("1,234", 1234), ("1,234,567", 1234567), ("0", 0),
                                             (" 12 ", 12), ("1000000000", 10**9)])
 def test_whole_numbers_may_group_thousands_with_commas(tmp_path, written, value):
-    path = tmp_path / "recorded-crime.csv"
+    path = described(tmp_path) / "recorded-crime.csv"
     path.write_text(f'date,area,series,count\n2014-11-23,Dudley,robbery,"{written}"\n', encoding="utf-8")
     assert read(path).frame["count"].tolist() == [value]
 
@@ -396,3 +468,18 @@ def test_published_names_in_an_open_list_are_accepted_when_spelt_as_published(tm
     frame = read(path).frame
     assert frame[["legislation", "outcome"]].values.tolist() == [
         ["Psychoactive Substances Act 2016 (s36(2))", "Khat or Cannabis warning"]]
+
+
+@pytest.mark.parametrize("name, header, message", [
+    ("extract.csv", "date,Area,series,count", ":1:2: found the column 'Area'; expected the header "
+     "date,area,series,count of the spcb-extract format"),
+    ("2016-07-west-yorkshire-street.csv", ",".join(policeuk.POLICE_UK_STREET).replace("LSOA code", "LSOA Code"),
+     ":1:8: found the column 'LSOA Code'; expected the header Crime ID,Month,"),
+])
+def test_a_header_that_differs_from_a_format_only_in_case_names_the_format(tmp_path, name, header, message):
+    path = tmp_path / name
+    path.write_text(header + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        registry.recognise(path)
+    assert str(caught.value).startswith(f"{path}{message}")
+    assert str(caught.value).endswith("which this header matches except for the case of its column names")

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import ROOT, SHARED
 
 from spcb.ingest import store
 from spcb.ingest.contract import InputError
@@ -22,7 +22,9 @@ def fingerprint(folder: Path) -> dict:
 
 @pytest.fixture
 def street(tmp_path):
-    """A copy of a real street file, under its archive name, to edit."""
+    """A copy of a real street file, under its archive name, to edit; the store of `tmp_path` already holds the
+    LSOA lookup, which street files need."""
+    store.ingest([ROOT / "data" / "sources" / "lsoa-police-force"], tmp_path)
     path = tmp_path / "files" / STREET.name
     path.parent.mkdir()
     shutil.copy(STREET, path)

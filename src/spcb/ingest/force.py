@@ -1,11 +1,13 @@
 """The force's own files in spcb's formats: the daily extract (`date,area,series,count`), survey results and
-the crime data integrity audit, each described by an `extract.yml` beside it or in a folder above it.
+the crime data integrity audit, each described by an `extract.yml` beside it or in one of the two folders above it.
 
 The extract holds one row per date, area and series, the survey one per measure and month, the audit one
 per audit and category; an area or a category is spelt one way within a file. A part (positive answers,
-correct records) can never exceed its whole. `extract.yml` gives the title named under every table, whether
-the data is a demonstration (`true` or `false`, not in quotes), a note, and optionally the day it was
-published: no row may be dated after that day, nor after the day of the ingest.
+correct records) can never exceed its whole. A file in one of these formats with no `extract.yml` is refused:
+nothing else says whether its data is real. `extract.yml` must say whether the data is a demonstration
+(`demonstration: true` or `false`, not in quotes), and may give the title named under every table, a note, and
+the day it was published: no row may be dated after that day, nor after the day of the ingest. Published
+formats (data.police.uk, ONS, Home Office, the Metropolitan Police, MOPAC) need no `extract.yml`.
 """
 from __future__ import annotations
 
@@ -56,19 +58,23 @@ def _audit(source: Source, context: Context) -> Parsed:
     return Parsed("audit", frame, len(frame))
 
 
-def extract_metadata(path: Path) -> dict:
-    """The `extract.yml` that describes a force's extract, beside the file or in a folder above it."""
+def extract_metadata(path: Path, required: bool = False) -> dict:
+    """The `extract.yml` that describes a force's extract, beside the file or in one of the two folders above it;
+    with `required` (a file in one of the force's formats), a file without one is refused."""
     sidecar = next((folder / "extract.yml" for folder in list(path.parents)[:3] if (folder / "extract.yml").exists()),
                    None)
     if sidecar is None:
+        if required:
+            raise InputError(f"{path}: found no extract.yml beside the file or in the two folders above it; expected "
+                             "an extract.yml saying whether the data is a demonstration (`demonstration: true` or "
+                             "`false`) and giving its title")
         return {}
     reader = Reader(sidecar, InputError)
     node = compose(sidecar, InputError, "extract description")
-    fields = reader.mapping(node, "extract.yml", (), ("title", "demonstration", "note", "published"))
+    fields = reader.mapping(node, "extract.yml", ("demonstration",), ("title", "note", "published"))
     meta = {name: reader.text(value, f"extract.yml: field {name!r}") for name, value in fields.items()
             if name in ("title", "note")}
-    if "demonstration" in fields:
-        meta["demonstration"] = reader.boolean(fields["demonstration"], "extract.yml: field 'demonstration'")
+    meta["demonstration"] = reader.boolean(fields["demonstration"], "extract.yml: field 'demonstration'")
     if "published" in fields:
         text = reader.text(fields["published"], "extract.yml: field 'published'")
         try:

@@ -2,11 +2,15 @@
 and the site's force identifiers.
 
 The file name carries the month (and, for stop and search, the force), in lower-case ASCII as the archive
-writes it; every row must fall in that month. Categories are the archive's, matched exactly (see the
-contract). Street crime and outcomes are stored as counts per month, force, LSOA and category; stop and
-search keeps one row per search. The archive writes stop and search times in UTC but files them by the month in
-UK local time (a search at 00:30 BST on 1 April is written 2015-03-31T23:30:00+00:00 and is in the April
-file), so each search is dated, and its month checked, in Europe/London time.
+writes it, and ends in `.csv` (or `.csv.gz`, gzipped); every row must fall in that month. Categories are the
+archive's, matched exactly (see the contract). Street crime and outcomes are stored as counts per month, force,
+LSOA and category; stop and search keeps one row per search. The archive writes stop and search times in UTC but
+files them by the month in UK local time (a search at 00:30 BST on 1 April is written 2015-03-31T23:30:00+00:00
+and is in the April file), so each search is dated, and its month checked, in Europe/London time.
+
+A street crime's local authority is its LSOA's in the LSOA lookup, which is ingested with or before the street
+files. A row with no LSOA code (the location is not known) keeps no local authority; an LSOA code the lookup
+lacks is refused, once every cell of the file has passed its own checks.
 """
 from __future__ import annotations
 
@@ -27,7 +31,14 @@ POLICE_UK_STOP = ("Type", "Date", "Part of a policing operation", "Policing oper
                   "Removal of more than just outer clothing")
 
 LOCAL_TIME = ZoneInfo("Europe/London")
-STOP_AND_SEARCH_NAME = r"^([0-9]{4}-[0-9]{2})-([a-z-]+)-stop-and-search\.csv(\.gz)?$"
+
+
+def archive_name(kind: str) -> str:
+    """The archive's name for one month of one force's file of a kind: YYYY-MM-<force>-<kind>.csv, or .csv.gz."""
+    return rf"^([0-9]{{4}}-[0-9]{{2}})-([a-z-]+)-{kind}\.csv(\.gz)?$"
+
+
+STOP_AND_SEARCH_NAME = archive_name("stop-and-search")
 
 POLICE_UK_OUTCOMES = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                       "LSOA code", "LSOA name", "Outcome type")
@@ -43,20 +54,18 @@ def _check_month(source: Source, months: pd.Series, column: str) -> None:
     source.refuse(months != named, column, f"the month {named}, as the file name says")
 
 
-def _police_uk_counts(source: Source, context: Context, table: str, category: str, canonical: str) -> Parsed:
+def _police_uk_counts(source: Source, table: str, category: str, canonical: str,
+                      extra: dict[str, pd.Series] | None = None) -> Parsed:
     months = source.column("Month")
     _check_month(source, months, "Month")
-    lsoa = source.column("LSOA code")
     rows = pd.DataFrame({
         "month": months,
         "force": source.forces("Falls within"),
-        "lsoa_code": lsoa,
+        "lsoa_code": source.column("LSOA code"),
         canonical: source.column(category),
+        **(extra or {}),
         "count": 1,
     })
-    if table == "street_crime":
-        lookup = context.lookup("lsoa")
-        rows["local_authority"] = lsoa.map(dict(zip(lookup["code"], lookup["parent_name"]))).fillna("")
     rows = source.validated(table, rows, {"month": "Month", "force": "Falls within", "lsoa_code": "LSOA code",
                                           canonical: category})
     keys = [c for c in rows.columns if c != "count"]
@@ -65,11 +74,18 @@ def _police_uk_counts(source: Source, context: Context, table: str, category: st
 
 
 def _street(source: Source, context: Context) -> Parsed:
-    return _police_uk_counts(source, context, "street_crime", "Crime type", "crime_type")
+    lsoa = source.column("LSOA code")
+    lookup = context.lookup("lsoa")
+    local_authority = lsoa.map(dict(zip(lookup["code"], lookup["parent_name"])))
+    parsed = _police_uk_counts(source, "street_crime", "Crime type", "crime_type",
+                               {"local_authority": local_authority.fillna("")})
+    source.refuse(local_authority.isna() & (lsoa != ""), "LSOA code", "an LSOA code in the LSOA lookup; ingest the "
+                  "lookup (for example data/sources/lsoa-police-force) with or before the street files")
+    return parsed
 
 
 def _outcomes(source: Source, context: Context) -> Parsed:
-    return _police_uk_counts(source, context, "outcomes", "Outcome type", "outcome_type")
+    return _police_uk_counts(source, "outcomes", "Outcome type", "outcome_type")
 
 
 def _stop_search(source: Source, context: Context) -> Parsed:
@@ -107,9 +123,9 @@ FORMATS = (
     Format("police-uk-force-ids", "data.police.uk force identifiers", "lookup", ("id", "Label", "Population 2010"),
            _force_ids),
     Format("police-uk-street", "data.police.uk street-level crime, one month of one force", "street_crime",
-           POLICE_UK_STREET, _street, filename=r"^([0-9]{4}-[0-9]{2})-[a-z-]+-street\.csv$"),
+           POLICE_UK_STREET, _street, filename=archive_name("street")),
     Format("police-uk-stop-and-search", "data.police.uk stop and search, one month of one force", "stop_search",
            POLICE_UK_STOP, _stop_search, filename=STOP_AND_SEARCH_NAME),
     Format("police-uk-outcomes", "data.police.uk outcomes, one month of one force", "outcomes", POLICE_UK_OUTCOMES,
-           _outcomes, filename=r"^([0-9]{4}-[0-9]{2})-[a-z-]+-outcomes\.csv$"),
+           _outcomes, filename=archive_name("outcomes")),
 )

@@ -6,7 +6,9 @@ totals), which is then read with that separator. Reading checks the file as a wh
 separated as its format is, a header naming each column once, no truncated line, months that agree with the
 name) and then every cell against the contract, so a bad file is refused with one line an analyst can act on.
 An error never repeats more of a file than the one value it found: a header that matches no format is not
-echoed, and a near miss is named only when most of its columns are there.
+echoed, and a near miss is named only when most of its columns are there. A header that names every column of a
+format, but some in another case, is refused naming that format, the columns written otherwise, and the
+format's header (spaces around a column name never count).
 Reference lookups are read first, so that the files that use them find them in the same ingest.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .source import Context, Format, Parsed, Source, check_shape, records, semic
 FORMATS = tuple(sorted((*ons.FORMATS, *homeoffice.FORMATS, *policeuk.FORMATS, *force.FORMATS, *census.FORMATS,
                         *mps.FORMATS, *mopac.FORMATS), key=lambda fmt: fmt.table != "lookup"))
 
+GZIPPED = r"(\.gz)?"  # how a file name pattern accepts the file gzipped
 ALLOWED_EXTRA = {"", "Policeuk_Cat", "Rural Urban", "geography code", "date", "LSOA11CD", "LAD16CD", "CSP16CD",
                  "CSP16NM", "PFA16CD", "PFA16NM", "FID", "LAD16NM"}
 
@@ -44,13 +47,14 @@ def recognise(path: Path) -> Format:
 
 
 def read_as(fmt: Format, path: Path, context: Context) -> Parsed:
-    """Read a file of a recognised format, checking its shape first (no truncated or ragged lines)."""
+    """Read a file of a recognised format, checking its `extract.yml` and its shape first (no truncated or ragged
+    lines)."""
+    meta = force.extract_metadata(path, required=fmt in force.FORMATS)
     header, rows, lines = records(path, separator=fmt.separator)
     check_shape(path, header, rows, lines)
     if not rows:
         raise InputError(f"{path}:2:1: the file has a header but no rows")
     frame = pd.DataFrame(rows, columns=header, dtype=object)
-    meta = force.extract_metadata(path)
     latest = min([(context.today, "the day of this ingest"),
                   *([(meta["published"], "the publication date in extract.yml")] if "published" in meta else [])])
     parsed = fmt.read(Source(path, header, frame, lines, latest), context)
@@ -70,6 +74,8 @@ def _recognise(path: Path, header: list[str]) -> Format:
             _check_header(path, header, fmt)
             return fmt
     named = [fmt for fmt in commas if fmt.wide is None]
+    for fmt in named:
+        _refuse_case_variant(path, header, fmt)
     best = max(named, key=lambda f: len(set(f.columns) & set(header)) / len(f.columns))
     missing = [c for c in best.columns if c not in header]
     if not missing:
@@ -90,6 +96,7 @@ def _check_header(path: Path, header: list[str], fmt: Format) -> None:
     if twice is not None:
         raise InputError(f"{path}:1:{twice + 1}: found the column {shown(header[twice])} a second time; expected "
                          "each column once")
+    _refuse_case_variant(path, header, fmt)
     missing = [c for c in fmt.columns if c not in header]
     if missing:
         raise InputError(f"{path}:1:1: missing the column {missing[0]!r} of a {fmt.name} file (which its name "
@@ -101,9 +108,22 @@ def _check_header(path: Path, header: list[str], fmt: Format) -> None:
                              f"{fmt.name} file")
 
 
+def _refuse_case_variant(path: Path, header: list[str], fmt: Format) -> None:
+    """Refuse a header that names each of the format's columns, but some only when case is ignored."""
+    folded = [h.casefold() for h in header]
+    if set(fmt.columns) <= set(header) or not {c.casefold() for c in fmt.columns} <= set(folded):
+        return
+    places = sorted(folded.index(c.casefold()) for c in fmt.columns if c not in header)
+    found = ", ".join(shown(header[i]) for i in places)
+    raise InputError(f"{path}:1:{places[0] + 1}: found the column{'s' if len(places) > 1 else ''} {found}; expected "
+                     f"the header {','.join(fmt.columns)} of the {fmt.name} format, which this header matches except "
+                     "for the case of its column names")
+
+
 def filename_rule(fmt: Format) -> str:
     """The file name a format is recognised by, written for people (YYYY-MM-<force>-street.csv)."""
-    pattern = (fmt.filename or "").strip("^$").replace(r"([0-9]{4}-[0-9]{2})", "YYYY-MM").replace("\\.", ".")
+    pattern = (fmt.filename or "").strip("^$").replace(GZIPPED, "").replace(r"([0-9]{4}-[0-9]{2})", "YYYY-MM")
+    pattern = pattern.replace("\\.", ".")
     return re.sub(r"\(?\[a-z-\]\+\)?", "<force>", pattern)
 
 
@@ -115,7 +135,8 @@ def formats_markdown() -> str:
     """The formats `spcb ingest` recognises, as Markdown, for the book's input contract page."""
     lines = ["| format | what it is | recognised by | into table |", "|---|---|---|---|"]
     for fmt in FORMATS:
-        how = (f"file name `{filename_rule(fmt)}`" if fmt.filename
+        gzipped = " (or gzipped, `.csv.gz`)" if fmt.filename and GZIPPED in fmt.filename else ""
+        how = (f"file name `{filename_rule(fmt)}`{gzipped}" if fmt.filename
                else f"header: {fmt.wide_rule}" if fmt.wide
                else f"exactly the header `{fmt.separator.join(fmt.columns)}`" if fmt.separator != ","
                else "header columns " +
