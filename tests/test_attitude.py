@@ -85,7 +85,8 @@ def test_changes_in_points_keep_their_sign():
 def context(results=RESULTS) -> SimpleNamespace:
     table = frame(results)
     return SimpleNamespace(window=Window(Month(2014, 11), date(2014, 11, 30)), table=lambda name: table,
-                           source=lambda name: "MOPAC Public Attitude Survey")
+                           source=lambda name: "MOPAC Public Attitude Survey",
+                           plan=SimpleNamespace(financial_year=Month(2014, 4)))
 
 
 def test_the_panel_shows_the_results_the_target_and_why_there_is_no_interval(monkeypatch, tmp_path):
@@ -120,7 +121,7 @@ def test_an_item_shows_its_counts_against_their_baseline_and_its_attitude_measur
                     Binding(CONFIDENCE, "milestone", direction="increase", reach=Fraction(3, 4))))
     ctx = context()
     ctx.__dict__.update(extract=EXTRACT, window=NOVEMBER, period=NOVEMBER.period,
-                        plan=SimpleNamespace(threshold=lambda measure: 0),
+                        plan=SimpleNamespace(threshold=lambda measure: 0, financial_year=Month(2014, 4)),
                         update=lambda found: Update("commentary", "Text."))
     text = shown_text(monkeypatch, lambda: pages._item(ctx, item))
     assert " >\u221220% on 2011/12 by 2015/16</td>" in text and " >8,000 in 2011/12</td>" in text

@@ -108,7 +108,7 @@ def test_provenance_page_lists_inputs_hashes_and_the_command(built_book, data):
     assert extract[3] == hashlib.sha256((DATA / "extract" / "recorded-crime.csv.gz").read_bytes()).hexdigest()
     assert extract[4] == "169,900"
     text = (pages(built_book) / "provenance.html").read_text()
-    assert "spcb build --period 2014-11 --as-of 2014-11-24" in text
+    assert "--period 2014-11 --as-of 2014-11-24" in text and "spcb ingest --data" in text
     site = built_book / "_build" / "html" / "west-midlands" / "2014-11"
     assert (site / "_sources" / "book" / "report" / "provenance.ipynb").exists()
 
@@ -166,9 +166,7 @@ def test_a_series_the_plan_needs_is_refused_before_any_notebook_runs(built_book,
 
 
 def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    shipped_data(data)
+    data = shipped_data(tmp_path / "west-midlands")
     (data / "store" / "audit.parquet").write_bytes(b"not a parquet file")
     pinned = (data / "narrative" / "2014-11" / "period.yml").read_bytes()
     site = built_book / "_build" / "html"

@@ -155,7 +155,7 @@ def published(root: Path) -> str | None:
 def project(data: Path, target: Path) -> tuple[Path, Path]:
     """A copy of the project with a copy of the store and commentary of `data` beside it (a build pins its cut-off in
     the commentary); its root and data folder."""
-    folder = target / "data"
+    folder = target / "west-midlands"
     folder.mkdir(parents=True)
     for name in ("plan", "extract", "published", "edition.yml", "about.md"):
         (folder / name).symlink_to((data / name).resolve())
@@ -179,7 +179,7 @@ def then_b(tmp_path_factory, before) -> dict[str, str]:
     """The project of `before` once version B is published in it."""
     folder = tmp_path_factory.mktemp("then-b") / "copy"
     shutil.copytree(before, folder, symlinks=True)
-    fake_build(folder / "project", folder / "data", "B")
+    fake_build(folder / "project", folder / "west-midlands", "B")
     return fingerprint(folder / "project", NOT_OUTPUT)
 
 
@@ -189,7 +189,7 @@ def then_b(tmp_path_factory, before) -> dict[str, str]:
     if earlier or step not in ("report-previous", "site-old")], indirect=["before"])  # nothing there to move
 def test_a_build_killed_at_any_rename_is_undone_or_finished_by_the_next(tmp_path, before, then_b, step):
     shutil.copytree(before, tmp_path / "copy", symlinks=True)
-    root, data = tmp_path / "copy" / "project", tmp_path / "copy" / "data"
+    root, data = tmp_path / "copy" / "project", tmp_path / "copy" / "west-midlands"
     earlier = published(root)
     script = f"import sys; sys.path.insert(0, {str(TESTS)!r}); import test_faults; " \
              f"test_faults.fake_build({str(root)!r}, {str(data)!r}, 'B')"

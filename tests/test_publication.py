@@ -123,6 +123,7 @@ def test_jupyter_book_warnings_are_reported_without_colour_codes(monkeypatch, tm
     monkeypatch.setattr(jupyterbook.subprocess, "run",
                         lambda *args, **kwargs: subprocess.CompletedProcess(args, 1, "", coloured))
     log = tmp_path / "logs" / "jupyter-book.log"
+    (tmp_path / "_config.yml").write_text("title: A book\n")
     with pytest.raises(BuildError) as failed:
         jupyterbook.jupyter_book(tmp_path, tmp_path / "out", log, "A book")
     assert "\x1b" not in str(failed.value) and "\x1b" not in log.read_text()
@@ -182,12 +183,13 @@ def produced(notebooks: list) -> tuple[set[str], set[str]]:
 def test_the_site_holds_only_what_the_book_produced(built_book):
     book_pages = [p.stem for p in (ROOT / "book").glob("*.md")]
     for period in ("2014-10", "2014-11"):
-        site = built_book / "_build" / "html" / period
+        site = built_book / "_build" / "html" / "west-midlands" / period
         executed = {p.stem: p for p in (built_book / EXECUTED / "west-midlands" / period).glob("*.ipynb")}
         csvs, pngs = produced([nbformat.read(p, as_version=4) for p in executed.values()])
         assert executed and csvs and pngs
         expected = (TOP | {f"book/report/{p}.html" for p in executed} | {f"book/{p}.html" for p in book_pages}
-                    | {f"_sources/book/{p}.md" for p in book_pages} | {f"_images/{p}" for p in pngs})
+                    | {f"_sources/book/{p}.md" for p in book_pages} | {f"_images/{p}" for p in pngs}
+                    | {"book/report/about-the-data.html", "_sources/book/report/about-the-data.md"})
         unexpected = []
         published = sorted(p for p in site.rglob("*") if p.is_file())
         for path in published:

@@ -54,9 +54,8 @@ def test_the_pdf_is_dated_by_its_cut_off_or_source_date_epoch(tmp_path, monkeypa
 def _built(root: Path) -> Path:
     """The project copied to `root`, with its data inside it, built and printed for 2014-11."""
     copy_project(root)
-    (root / "data").mkdir()
-    shipped_data(root / "data")
-    build.build("2014-11", None, root / "data", workers=2, root=root)
+    data = shipped_data(root / "data" / "editions" / "west-midlands")
+    build.build("2014-11", None, data, workers=2, root=root)
     pdf.pdf("2014-11", root)
     return root
 
@@ -75,6 +74,7 @@ def test_two_builds_in_different_folders_publish_the_same_bytes(tmp_path):
         assert sorted(first) == sorted(second)
         assert [name for name in first if first[name] != second[name]] == [], published
     assert (one / PDF).read_bytes() == (two / PDF).read_bytes()
-    assert (one / "_build/manifests/2014-11.json").read_bytes() == (two / "_build/manifests/2014-11.json").read_bytes()
+    recorded = "_build/manifests/west-midlands/2014-11.json"
+    assert (one / recorded).read_bytes() == (two / recorded).read_bytes()
     # Neither copy is a git checkout, so both provenance pages say so instead of naming a commit.
     assert "not a git checkout" in (one / SITE / "book/report/provenance.html").read_text(encoding="utf-8")

@@ -83,7 +83,7 @@ def test_verify_without_a_build_is_one_line(tmp_path, capsys):
     assert error.startswith("spcb: error: ")
     assert "run `spcb build --edition west-midlands --period 2014-11` first" in error
     assert error.count("\n") == 1
-    with pytest.raises(BuildError, match="no manifest of what 2014-11 publishes"):
+    with pytest.raises(BuildError, match="no manifest of what 2014-11 of the edition west-midlands publishes"):
         manifest.load(tmp_path, "west-midlands", "2014-11")
 
 
@@ -155,5 +155,5 @@ def test_a_changed_pdf_fails_verify_naming_it(published, capsys):
     assert verify.verify("2014-11", published) == 1
     out = capsys.readouterr().out
     assert re.findall(r"^  (.*): published", out, re.MULTILINE) == ["_build/pdf/west-midlands-2014-11.pdf"]
-    assert json.loads((published / "_build/manifests/2014-11.json").read_text())["pdf"]["path"] == \
+    assert json.loads((published / "_build/manifests/west-midlands/2014-11.json").read_text())["pdf"]["path"] == \
         "_build/pdf/west-midlands-2014-11.pdf"
