@@ -12,6 +12,7 @@ from html_tables import read_page
 
 from spcb.analysis.coverage import CoverageError
 from spcb.ingest import store
+from spcb.ingest.contract import InputError
 from spcb.plan import edition
 from spcb.plan.schema import load_dir
 from spcb.site import build, pdf, verify
@@ -167,7 +168,12 @@ def test_a_series_the_plan_needs_is_refused_before_any_notebook_runs(built_book,
 
 def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, tmp_path):
     data = shipped_data(tmp_path / "west-midlands")
+    audit = (data / "store" / "audit.parquet").read_bytes()
     (data / "store" / "audit.parquet").write_bytes(b"not a parquet file")
+    with pytest.raises(InputError, match=r"audit.parquet: not a Parquet table the store wrote"):  # the pre-flight
+        build.build("2014-11", "2014-11-20", data, workers=2, root=built_book)
+    (data / "store" / "audit.parquet").write_bytes(audit)
+    (data / "store" / "rolling_year_crime.parquet").write_bytes(b"not a parquet file")  # read by one page only
     pinned = (data / "narrative" / "2014-11" / "period.yml").read_bytes()
     site = built_book / "_build" / "html"
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
@@ -175,7 +181,8 @@ def test_a_failing_notebook_is_named_and_leaves_the_site_as_it_was(built_book, t
     with pytest.raises(BuildError) as caught:
         build.build("2014-11", "2014-11-20", data, workers=2, root=built_book)
     message = str(caught.value)
-    assert "objective.ipynb (page objective-01-public-confidence): cell 4 failed with ArrowInvalid" in message
+    assert ("how-the-force-compares.ipynb (page how-the-force-compares): cell 4 failed with InputError: "
+            in message and "rolling_year_crime.parquet: not a Parquet table the store wrote" in message)
     assert "site was not changed" in message
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
     assert {p: p.read_bytes() for p in (built_book / "book" / "report").glob("*.ipynb")} == notebooks

@@ -105,7 +105,7 @@ def _flip(path: Path, offset: int) -> None:
 def test_verify_passes_on_what_was_built(built_book, capsys):
     assert verify.verify("2014-11", built_book) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Period 2014-11, cut-off 2014-11-24, data ")
+    assert out.startswith("Edition west-midlands, period 2014-11, cut-off 2014-11-24, data ")
     assert out.rstrip().endswith("Everything published for 2014-11 matches the build.")
     assert "\x1b[" not in out
 

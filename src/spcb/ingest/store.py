@@ -2,7 +2,8 @@
 
 Ingesting is all or nothing. Files are read and checked first; the new store is written beside the old
 one and swapped in only when everything has succeeded, so a failed ingest leaves the store byte for byte
-as it was. A file already ingested (same SHA-256) changes nothing; a newer file for a period already
+as it was. A table file the store did not write (damaged, or replaced by hand) is refused in one line when it is
+read. A file already ingested (same SHA-256) changes nothing; a newer file for a period already
 stored replaces that period's rows, and the report says which rows it replaced.
 
 An ingest holds the store's lock (`<data>/store.lock`, see `lock`) from reading the log to swapping the new store
@@ -25,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import lock, registry
 from .contract import TABLES, InputError, Table
@@ -139,7 +141,11 @@ class Store:
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """A canonical table (only `columns`, where given); empty, with its columns, before any ingest."""
         path = self.root / f"{name}.parquet"
-        frame = pd.read_parquet(path, columns=columns) if path.exists() else empty(TABLES[name])
+        try:
+            frame = pd.read_parquet(path, columns=columns) if path.exists() else empty(TABLES[name])
+        except pa.ArrowInvalid:
+            raise InputError(f"{path}: not a Parquet table the store wrote; expected the store's own file (ingest "
+                             "the inputs again into a new data folder to rebuild the store)") from None
         return frame if columns is None else frame[columns]
 
     def titles(self, name: str) -> str:
