@@ -197,3 +197,14 @@ def test_every_month_of_the_met_plan_builds_its_pages(met, monkeypatch, no_chart
         assert window.as_of.isoformat()[:7] == period and "nan" not in text.split()
         searches = "Stop and search in Metropolitan Police" in text
         assert searches == ("2015-04" <= period <= "2016-01"), period
+
+
+@pytest.mark.integration
+def test_the_met_book_for_march_2016_builds_and_verifies(met, tmp_path):
+    root = copy_project(tmp_path / "project")
+    index = build.build("2016-03", None, met, workers=2, root=root)
+    assert index == root / "_build" / "html" / "met" / "index.html"
+    summary = (root / "_build" / "html" / "met" / "2016-03" / "book" / "report" / "executive-summary.html").read_text()
+    assert "1 target not met (MOPAC 7 neighbourhood crimes)" in summary and "Demonstration data" not in summary
+    assert "<title>Executive summary &#8212; Metropolitan Police Service performance against the MOPAC" in summary
+    assert verify.verify("2016-03", root, "met") == 0
