@@ -27,6 +27,9 @@ from tqdm import tqdm
 from .project import die_with
 
 
+KERNEL_START = 300  # seconds a kernel may take to start: on a loaded 2-core machine, nbclient's 60 is too few
+
+
 @dataclass(frozen=True)
 class Job:
     """One notebook to execute: its template, the page it becomes and its parameters."""
@@ -49,7 +52,8 @@ def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
         os.dup2(log.fileno(), 2)
     try:
         papermill.execute_notebook(str(job.template), str(output), parameters=job.parameters, cwd=str(out_dir),
-                                   progress_bar=False, log_output=False, kernel_name="python3")
+                                   progress_bar=False, log_output=False, kernel_name="python3",
+                                   start_timeout=KERNEL_START)
     except PapermillExecutionError as exc:
         return (f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
                 f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip())
