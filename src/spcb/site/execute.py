@@ -26,7 +26,6 @@ from tqdm import tqdm
 
 from .project import die_with
 
-
 KERNEL_START = 300  # seconds a kernel may take to start: on a loaded 2-core machine, nbclient's 60 is too few
 
 
