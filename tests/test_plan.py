@@ -5,7 +5,8 @@ import pytest
 
 from spcb.ingest.contract import InputError
 from spcb.ingest.force import extract_metadata
-from spcb.plan import schema
+from spcb.plan import scaffold, schema
+from spcb.plan.model import Item
 from spcb.plan.periods import FinancialYear, Month
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "editions" / "west-midlands" / "plan" / "2014-15.yml"
@@ -459,3 +460,88 @@ C = "item 'confidence': measure 'confidence'"
 def test_baselines_and_attitude_measures_are_checked(tmp_path, old, new, line, column, message):
     path = mopac(tmp_path, old, new)
     assert refusal(path) == f"{at(path, line, column)}: {message}"
+
+
+# Short titles: an item's name in tables and navigation.
+EDITIONS = PLAN.parents[2]
+PROPERTY_SHORT = "short: Reduce property-related crime\n"
+GANGS_SHORT = "short: Reduce harm from gangs and organised crime groups"
+NO_MARKDOWN = "expected plain text, without Markdown: none of \\ ` * _ { } [ ] < > # | ~ $"
+
+
+@pytest.mark.parametrize("plan_file", sorted(EDITIONS.glob("*/plan/*.yml")), ids=lambda p: p.parts[-3])
+def test_every_shipped_plan_has_short_distinct_short_titles(plan_file):
+    shorts = [item.short for item in schema.load(plan_file).items]
+    assert all(len(short.split()) <= 10 for short in shorts)
+    assert len({" ".join(short.split()).casefold() for short in shorts}) == len(shorts)
+
+
+def test_a_short_title_is_the_short_or_else_the_title(shipped, tmp_path):
+    property_crime = shipped.item("reduce-property-crime")
+    assert property_crime.short == "Reduce property-related crime"
+    assert PROPERTY_TITLE in property_crime.title
+    assert shipped.item("increase-confidence").short == "Increase confidence in policing"
+    assert Item("x", "Burglary", "deliverable", None, "monthly", "crime").short == "Burglary"
+    assert Item("x", "Burglary", "deliverable", None, "monthly", "crime", short_title="Burgled").short == "Burgled"
+    # A title of exactly 10 words needs no short, and a short may have 10 words.
+    assert shipped.item("under-reported-crime").short == (
+        "Encourage the reporting of crimes and incidents that are under-reported")
+    ten = "Reduce burglary by 2 per cent and robbery by 5%"
+    assert schema.load(broken(tmp_path, PROPERTY_SHORT, f"short: {ten}\n")).item("reduce-property-crime").short == ten
+
+
+def test_a_plan_written_by_init_needs_no_short_titles(tmp_path):
+    plan = schema.load_dir(scaffold.init(tmp_path, "city", "City of London Police"))
+    assert all(item.short_title is None and len(item.title.split()) <= 10 for item in plan.items)
+
+
+@pytest.mark.parametrize("old, new, line, column, message", [
+    (f"        {PROPERTY_SHORT}", "", PROPERTY_TITLE, "Reduce",
+     "item 'reduce-property-crime': field 'title': found a title of 26 words and no 'short'; expected a 'short' of "
+     "at most 10 words to name the item in tables and navigation"),
+    (PROPERTY_SHORT, "short: Reduce property-related crime, with a focus on burglary and robbery and vehicles\n",
+     "short: Reduce property-related", "Reduce",
+     "item 'reduce-property-crime': field 'short': found a short title of 12 words; expected at most 10"),
+    (PROPERTY_SHORT, 'short: ""\n', 'short: ""', '""',
+     "item 'reduce-property-crime': field 'short': found an empty short title; expected one of at most 10 words"),
+    (PROPERTY_SHORT, "short: [Reduce, property crime]\n", "short: [Reduce", "[",
+     "item 'reduce-property-crime': field 'short': expected text"),
+    (PROPERTY_SHORT, "short: Reduce burglary by {target:burglary_dwelling}\n", "short: Reduce burglary", "Reduce",
+     "item 'reduce-property-crime': field 'short': found {target:burglary_dwelling}; expected plain text, with any "
+     "target written out such as '5 per cent' (a short title has no placeholder)"),
+    (PROPERTY_SHORT, "short: Reduce *property* crime\n", "short: Reduce *property", "Reduce",
+     f"item 'reduce-property-crime': field 'short': found '*'; {NO_MARKDOWN}"),
+    (PROPERTY_SHORT, "short: Reduce [property crime](https://example.org)\n", "short: Reduce [", "Reduce",
+     f"item 'reduce-property-crime': field 'short': found '['; {NO_MARKDOWN}"),
+    (PROPERTY_SHORT, "short: Reduce burglary by 3 per cent\n", "short: Reduce burglary", "Reduce",
+     "item 'reduce-property-crime': field 'short': found '3 per cent', but the item's targets are "
+     "burglary_dwelling -2%, robbery -5%; expected the size of one of them"),
+    (GANGS_SHORT, "short: Reduce  Property-related CRIME", "short: Reduce  Property-related", "Reduce",
+     "item 'gangs-and-ocgs': field 'short': found 'Reduce  Property-related CRIME', which is also the short title "
+     "of item 'reduce-property-crime'; expected a short title no other item has"),
+    (GANGS_SHORT, "short: Improve perceptions of safety", "short: Improve perceptions", "Improve",
+     "item 'gangs-and-ocgs': field 'short': found 'Improve perceptions of safety', which is also the short title of "
+     "item 'perceptions-of-safety'; expected a short title no other item has"),
+    ("title: Develop a work force that meets future needs", "title: Develop evidence-based policing",
+     "title: Develop evidence-based policing", "Develop",
+     "item 'future-workforce': field 'title': found 'Develop evidence-based policing', which is also the short title "
+     "of item 'evidence-based-policing'; expected a title no other item has, or a 'short'"),
+])
+def test_a_short_title_is_short_plain_and_its_own(tmp_path, old, new, line, column, message):
+    path = broken(tmp_path, old, new)
+    assert refusal(path) == f"{at(path, line, column)}: {message}"
+
+
+def test_a_blank_short_title_is_refused(tmp_path):
+    path = broken(tmp_path, PROPERTY_SHORT, "short:\n")
+    assert refusal(path) == (f"{path}:{line_of(path, PROPERTY_TITLE) + 1}:15: item 'reduce-property-crime': "
+                             "field 'short': found an empty short title; expected one of at most 10 words")
+
+
+def test_a_title_is_counted_with_its_placeholders_filled_in(tmp_path):
+    # 10 words as written, 12 as printed: "by 20 per cent".
+    path = mopac(tmp_path, "title: Reduce the MOPAC 7 neighbourhood crimes by 20%",
+                 "title: Reduce the MOPAC 7 neighbourhood crimes by {target} by 2015/16")
+    assert refusal(path) == (f"{at(path, 'title: Reduce the MOPAC', 'Reduce')}: item 'mopac7': field 'title': found a "
+                             "title of 12 words and no 'short'; expected a 'short' of at most 10 words to name the "
+                             "item in tables and navigation")

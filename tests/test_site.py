@@ -130,3 +130,32 @@ def test_the_period_selector_moves_between_periods(page, site):
     page.wait_for_url("**/archive.html")
     assert page.locator("main li").all_inner_texts() == ["November 2014", "October 2014"]
     page.screenshot(path=str(SCREENSHOTS / "archive.png"))
+
+
+OVERFLOW = """() => {
+  const sideways = document.documentElement.scrollWidth - window.innerWidth;
+  const hidden = [];
+  for (const table of document.querySelectorAll("article table")) {
+    for (let box = table.parentElement; box && box.tagName !== "ARTICLE"; box = box.parentElement) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        hidden.push(`${table.id || table.querySelector("caption")?.textContent || "a table"}`);
+        break;
+      }
+    }
+  }
+  return {sideways, hidden};
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1366, 1920])
+def test_no_page_scrolls_sideways_and_no_table_hides_a_column(page, site, built_book, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    html = built_book / "_build" / "html"
+    problems = []
+    for path in sorted(html.glob("west-midlands/2014-11/book/**/*.html")):
+        page.goto(f"{site}/{path.relative_to(html).as_posix()}")
+        found = page.evaluate(OVERFLOW)
+        if found["sideways"] > 0 or found["hidden"]:
+            problems.append(f"{path.name}: {found}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not problems, "\n".join(problems)

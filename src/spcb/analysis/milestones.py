@@ -126,6 +126,17 @@ class Row:
         return f"{verdict}: {position} ({self.baseline.target(self.target)})"
 
 
+def travel(now: Row, before: Row) -> str:
+    """The direction of travel since the last report, from the change on last year at each: 'better', 'worse',
+    'unchanged' (the same to one decimal place), or 'no direction set' for a measure better neither way."""
+    if now.better not in ("lower", "higher"):
+        return "no direction set"
+    if now.performance is None or before.performance is None or now.performance == before.performance:
+        return "unchanged"
+    lower = now.performance < before.performance
+    return "better" if lower == (now.better == "lower") else "worse"
+
+
 def rows_for(bindings: tuple[Binding, ...] | list[Binding], extract: Extract, window: Window,
              suppress_below=lambda measure: 0) -> list[Row]:
     """Year-to-date rows for the given measure bindings, in their order; `suppress_below(measure)` gives the

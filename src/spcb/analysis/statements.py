@@ -3,6 +3,17 @@
 For a monthly measure: whether the current financial year is stable under the SPC rules or shows special
 cause variation (and in which months), how it stands against the average, which months were the lowest or
 highest since records began, and the year-to-date change.
+
+The latest month's SPC result in plain words, what it is before what it is called (`latest`, `plain_variation`):
+- common cause: "No unusual change: within the normal range of the last N months (common cause variation)", N
+  being the months of the current segment, from which the mean and limits are computed;
+- special cause: "Unusually high (or low) for K months", K being how many months up to the latest are special
+  cause in the same direction within the current segment, "high" or "low" by the side of the mean; when a trend
+  decides the latest month, "Unusual rise (or fall) over K months", since a trend may lie on either side of it;
+- then what it means for the board: ": look into it" for a concern, ": an improvement" for an improvement, and
+  nothing more for a measure whose plan sets no direction;
+- then the term in brackets: "(special cause variation, concern)", "(special cause variation, improvement)" or
+  "(special cause variation; the plan sets no direction for this measure)". One month is "1 month".
 """
 from __future__ import annotations
 
@@ -163,11 +174,50 @@ def for_measure(chart: SpcChart, history: list[tuple[Month, int]], year_months: 
                         year_to_date(ytd, chart.measure)) if s]
 
 
-def icon_label(point_type: str) -> str:
-    return {spc.COMMON: "common cause variation", spc.IMPROVEMENT: "special cause: improvement",
-            spc.CONCERN: "special cause: concern", spc.NEUTRAL_HIGH: "special cause: higher (no direction set)",
-            spc.NEUTRAL_LOW: "special cause: lower (no direction set)"}[point_type]
+@dataclass(frozen=True)
+class Latest:
+    """The latest month's SPC result: what happened, what it means for the board, and the technical term."""
 
+    change: str  # "No unusual change", "Unusually high for 3 months", "Unusual fall over 7 months"
+    meaning: str  # "within the normal range of the last 24 months", "look into it", "an improvement" or ""
+    term: str  # "common cause variation", "special cause variation, concern", ...
+
+
+NO_DIRECTION = ("", "special cause variation; the plan sets no direction for this measure")
+MEANING = {spc.CONCERN: ("look into it", "special cause variation, concern"),
+           spc.IMPROVEMENT: ("an improvement", "special cause variation, improvement"),
+           spc.NEUTRAL_HIGH: NO_DIRECTION, spc.NEUTRAL_LOW: NO_DIRECTION}
+
+
+def latest(chart: SpcChart) -> Latest:
+    """The latest month's SPC result in plain words (the rules are in this module's docstring)."""
+    result = chart.result
+    segment = result.segments[-1]
+    last = len(result.values) - 1
+    point_type = result.point_type[last]
+    if point_type == spc.COMMON:
+        months = _months(segment.end - segment.start)
+        return Latest("No unusual change", f"within the normal range of the last {months}", "common cause variation")
+    direction = result.direction[last]
+    first = last  # the run: back from the latest month while special in the same direction, within the segment
+    while first > segment.start and result.special[first - 1] and result.direction[first - 1] == direction:
+        first -= 1
+    run = last + 1 - first
+    if result.rule[last] == "trend":
+        change = f"Unusual {'rise' if direction > 0 else 'fall'} over {_months(run)}"
+    else:
+        change = f"Unusually {'high' if direction > 0 else 'low'} for {_months(run)}"
+    return Latest(change, *MEANING[point_type])
+
+
+def plain_variation(chart: SpcChart) -> str:
+    """'Unusually high for 3 months: look into it (special cause variation, concern)'."""
+    found = latest(chart)
+    return f"{found.change}{': ' + found.meaning if found.meaning else ''} ({found.term})"
+
+
+def _months(n: int) -> str:
+    return f"{n} month{'s' if n != 1 else ''}"
 
 
 def overview(rows, awaiting: list, period: Month) -> list[str]:

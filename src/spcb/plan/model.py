@@ -9,6 +9,8 @@ end of a target year (the plan's financial year unless it names another); a coun
 shown against it, year by year. An attitude measure's milestone has a level to reach. An item is due for
 an update in the months its frequency names (monthly: every month of the plan year; quarterly and 6-monthly:
 the plan's reporting months). Counts of a sensitive measure below the plan's threshold are not published.
+An item's short title names it in tables and navigation: its `short`, or else its title, which is then of at most
+`SHORT_WORDS` words; the full title is printed once, on the item's own page.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ PANELS = ("stop-and-search", "audit")
 BASES = ("wave", "rolling-12-months")
 DIRECTIONS = ("lower", "higher", "neutral")
 MILESTONE_DIRECTIONS = {"lower": "reduce", "higher": "increase"}  # by the measure's `better`
+SHORT_WORDS = 10  # the most words of a short title, counted as whitespace-separated tokens
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,12 @@ class Item:
     measures: tuple[Binding, ...] = ()
     milestone_table: bool = False
     panels: tuple[str, ...] = ()
+    short_title: str | None = None  # the plan's `short`, where it gives one; read `short`
+
+    @property
+    def short(self) -> str:
+        """The item's name in tables and navigation: its short title, or else its title."""
+        return self.short_title or self.title
 
     @property
     def counted(self) -> tuple[Binding, ...]:

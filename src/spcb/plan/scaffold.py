@@ -6,7 +6,8 @@ It writes, in `data/editions/NAME/` (which must not exist yet):
   the LSOA lookup and the 2011 Census, both shipped under `data/sources/`;
 - a plan (`plan/<year>.yml`) with one measure and item per current data.police.uk crime type, all in the
   milestone table with no target (the board sets targets), and an item for stop and search with its outcomes.
-  Its year is that of the latest street-level file in the folder given, or else the current financial year;
+  Its year is that of the latest street-level file in the folder given, or else the current financial year.
+  Every item's title has at most 10 words, so none needs a `short`;
 - `extract.yml`, which states that the data is real (`demonstration: false`) and names it;
 - `narrative/` for the commentary, `about.md` for the page about the data, and `README.md` saying what to fill in.
 The force must be one of the 43 police force areas of England and Wales (and its name is checked as the plan's

@@ -20,6 +20,11 @@ levels; a title may write `{target}` (the item's only milestone) or `{target:<me
 becomes the target as the plan paper writes it, "5 per cent". Every count bound as a milestone or deliverable
 appears once in the milestone table, and nothing else does (an attitude measure's milestone is shown under its
 item). The file's header comment documents every field.
+
+An item's `short` is its name in tables and navigation: plain text (no placeholder, no Markdown) of at most
+10 words, counted as whitespace-separated tokens, whose every "N per cent" or "N%" is, as in the title, the size of
+one of its targets. An item whose title (its placeholders filled in) has more than 10 words must have one. No two
+items share a short title (its `short`, or else its title), compared regardless of case and spacing.
 """
 from __future__ import annotations
 
@@ -41,6 +46,7 @@ from .model import (
     MILESTONE_DIRECTIONS,
     PANELS,
     ROLES,
+    SHORT_WORDS,
     Binding,
     ComparisonSpec,
     Item,
@@ -57,6 +63,7 @@ _TARGET = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
 _PER_CENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{target(?::([^{}]*))?\}")
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_MARKDOWN = "\\`*_{}[]<>#|~$"  # characters that Markdown or MyST would read as markup, never in a short title
 _NOUNS = {"direction": "a direction", "target": "a target", "reach": "a level to reach", "by": "a target year"}
 
 
@@ -109,6 +116,7 @@ class _Reader(Reader):
         super().__init__(path, PlanError)
         self.see_nodes: list[tuple[yaml.Node, str]] = []
         self.plan_year: FinancialYear | None = None  # a baseline comes before it, and a target is for it by default
+        self.shorts: dict[str, str] = {}  # each item's short title, as compared, to the item's id
 
     def identifier(self, node: yaml.Node, where: str, seen: set[str]) -> str:
         value = self.text(node, where)
@@ -262,7 +270,7 @@ class _Reader(Reader):
     def item(self, node: yaml.Node, objective_id: str, measures: dict[str, Measure], seen: set[str]) -> Item:
         fields = self.mapping(node, f"an item of objective {objective_id!r}",
                               ("id", "title", "kind", "lead", "frequency"),
-                              ("status", "measures", "milestone_table", "panels"))
+                              ("short", "status", "measures", "milestone_table", "panels"))
         item_id = self.identifier(fields["id"], f"an item of objective {objective_id!r}: field 'id'", seen)
         where = f"item {item_id!r}"
         bindings = tuple(self.binding(b, where, measures) for b in
@@ -272,9 +280,12 @@ class _Reader(Reader):
         if kind == "milestone" and not any(b.role == "milestone" for b in bindings):
             raise self.fail(fields["kind"], f"{where}: field 'kind'",
                             "a milestone needs a measure with role milestone and a target")
+        milestones = {b.measure.id: b for b in bindings if b.role == "milestone"}
+        title = self.title(fields["title"], f"{where}: field 'title'", milestones)
         return Item(
             id=item_id,
-            title=self.title(fields["title"], f"{where}: field 'title'", bindings),
+            title=title,
+            short_title=self.short(fields, item_id, title, milestones),
             kind=kind,
             lead=self.text(fields["lead"], f"{where}: field 'lead'", nullable=True),
             frequency=self.choice(fields["frequency"], f"{where}: field 'frequency'", FREQUENCIES),
@@ -288,9 +299,8 @@ class _Reader(Reader):
                    if "panels" in fields else (),
         )
 
-    def title(self, node: yaml.Node, where: str, bindings: tuple[Binding, ...]) -> str:
+    def title(self, node: yaml.Node, where: str, milestones: dict[str, Binding]) -> str:
         """The title with its placeholders filled in; its percentages are the sizes of the item's targets."""
-        milestones = {b.measure.id: b for b in bindings if b.role == "milestone"}
         choices = ", ".join(f"{{target:{m}}}" for m in milestones)
 
         def filled(match: re.Match) -> str:
@@ -307,14 +317,59 @@ class _Reader(Reader):
             raise self.fail(node, where, f"found {match.group(0)}, but {reason}; expected one of {choices}")
 
         title = _PLACEHOLDER.sub(filled, self.text(node, where))
+        self.per_cents(node, where, title, milestones, ", or a placeholder such as {target:<measure id>}")
+        return title
+
+    def per_cents(self, node: yaml.Node, where: str, text: str, milestones: dict[str, Binding], other: str = ""
+                  ) -> None:
+        """Every "N per cent" or "N%" in a title or short title of an item with milestones is a target's size."""
         sizes = {abs(_goal(b)) * 100 for b in milestones.values()}
-        for match in _PER_CENT.finditer(title) if milestones else ():
+        for match in _PER_CENT.finditer(text) if milestones else ():
             if Fraction(match.group(1)) not in sizes:
                 targets = ", ".join(f"{m} {_written(b)}" for m, b in milestones.items())
                 raise self.fail(node, where, f"found {match.group(0)!r}, but the item's targets are {targets}; "
-                                             "expected the size of one of them, or a placeholder such as "
-                                             "{target:<measure id>}")
-        return title
+                                             f"expected the size of one of them{other}")
+
+    def short(self, fields: dict[str, yaml.Node], item_id: str, title: str, milestones: dict[str, Binding]
+              ) -> str | None:
+        """The item's `short`, checked, or None when its title is short enough; its short title is its own."""
+        item = f"item {item_id!r}"
+        where = f"{item}: field 'short'"
+        node = fields.get("short")
+        if node is None:
+            words = len(title.split())
+            if words > SHORT_WORDS:
+                raise self.fail(fields["title"], f"{item}: field 'title'",
+                                f"found a title of {words} words and no 'short'; expected a 'short' of at most "
+                                f"{SHORT_WORDS} words to name the item in tables and navigation")
+            self.own(fields["title"], f"{item}: field 'title'", title, item_id,
+                     "a title no other item has, or a 'short'")
+            return None
+        if isinstance(node, yaml.ScalarNode) and (node.tag.endswith(":null") or not node.value.strip()):
+            raise self.fail(node, where, f"found an empty short title; expected one of at most {SHORT_WORDS} words")
+        short = self.text(node, where)
+        placeholder = _PLACEHOLDER.search(short)
+        if placeholder:
+            raise self.fail(node, where, f"found {placeholder.group(0)}; expected plain text, with any target "
+                                         "written out such as '5 per cent' (a short title has no placeholder)")
+        markup = next((c for c in short if c in _MARKDOWN), None)
+        if markup:
+            raise self.fail(node, where, f"found {markup!r}; expected plain text, without Markdown: none of "
+                                         f"{' '.join(_MARKDOWN)}")
+        words = len(short.split())
+        if words > SHORT_WORDS:
+            raise self.fail(node, where, f"found a short title of {words} words; expected at most {SHORT_WORDS}")
+        self.per_cents(node, where, short, milestones)
+        self.own(node, where, short, item_id, "a short title no other item has")
+        return short
+
+    def own(self, node: yaml.Node, where: str, short: str, item_id: str, expected: str) -> None:
+        """Record an item's short title, refusing one that another item has (regardless of case and spacing)."""
+        key = " ".join(short.split()).casefold()
+        if key in self.shorts:
+            raise self.fail(node, where, f"found {short!r}, which is also the short title of item "
+                                         f"{self.shorts[key]!r}; expected {expected}")
+        self.shorts[key] = item_id
 
     def binding(self, node: yaml.Node, where: str, measures: dict[str, Measure]) -> Binding:
         fields = self.mapping(node, f"{where}: a measure", ("measure", "role"),

@@ -13,6 +13,7 @@ from ..plan.model import Objective, Plan
 
 REPORT = "book/report"  # where executed notebooks go, relative to the project
 ABOUT = "about-the-data"  # the page about the data, the edition's own about.md
+APPENDICES = "Appendices"  # the part of the contents the PDF board paper prints after its sections
 COMMON = ("period", "as_of", "data_dir")  # the parameters every notebook takes
 
 
@@ -38,10 +39,12 @@ PAGES = (
     Page("executive-summary", None, "executive-summary"),
     Page("objective", "Milestones and deliverables by strategic objective", "objective", ("objective",),
          per_objective=True),
-    Page("how-the-force-compares", "Context", "how-the-force-compares"),
-    Page(ABOUT, "About this report", edition=True),
-    Page("input-contract", "About this report", in_paper=False),
-    Page("provenance", "About this report", "provenance", ("commit", "command")),
+    Page("appendix", APPENDICES, "appendix"),
+    Page("how-the-force-compares", APPENDICES, "how-the-force-compares"),
+    Page(ABOUT, APPENDICES, edition=True),
+    Page("glossary", APPENDICES),
+    Page("input-contract", APPENDICES, in_paper=False),
+    Page("provenance", APPENDICES, "provenance", ("commit", "command")),
 )
 
 

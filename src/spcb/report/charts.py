@@ -1,4 +1,9 @@
-"""Monthly trend charts, drawn with seaborn as PNG, each with alt text written from its data."""
+"""Monthly trend charts, drawn with seaborn as PNG, each with alt text written from its data.
+
+An SPC chart shades the current financial year and the one before, each labelled at the top with its label and
+"this year" or "last year", so the two can be read against each other; its title states the latest month in the
+plain words of `statements.latest`, and its alt text ends with `statements.plain_variation`.
+"""
 from __future__ import annotations
 
 import calendar
@@ -12,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from ..analysis import statements  # noqa: E402
 from ..analysis.surveys import wilson  # noqa: E402
 from ..plan.model import Measure  # noqa: E402
 
@@ -118,11 +124,11 @@ SPC_STYLE = {
 
 def spc_png(chart) -> bytes:
     """An XmR chart: the monthly values, the mean and process limits per segment, special-cause points marked
-    by colour and shape, and the variation of the latest point in the title."""
+    by colour and shape, this year and last shaded, and the variation of the latest point in the title."""
     result, months = chart.result, chart.months
     x = list(range(len(months)))
     with sns.axes_style("whitegrid"):
-        fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
+        fig, ax = plt.subplots(figsize=(7.5, 3.8), dpi=110)
         ax.plot(x, result.values, color="#bdbdbd", linewidth=1.2, zorder=1)
         for segment in result.segments:
             span = range(segment.start, segment.end)
@@ -141,8 +147,29 @@ def spc_png(chart) -> bytes:
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.plot([], [], color="#333333", linewidth=1.4, label="Mean")
         ax.plot([], [], color="#333333", linewidth=1, linestyle=(0, (4, 3)), label="Process limits")
-        latest = SPC_STYLE[result.icon][2].lower()
-        return _png(fig, ax, f"{chart.measure.label}: SPC chart (latest month: {latest})", "")
+        _year_bands(ax, months)
+        latest = statements.latest(chart)
+        return _png(fig, ax, f"{chart.measure.label}: SPC chart\nLatest month: {_lower(latest.change)}"
+                             f"{', ' + latest.meaning if latest.meaning else ''}", "")
+
+
+YEAR_BANDS = (("last year", "#ececec"), ("this year", "#dceaf7"))  # grey, then blue: their lightness differs too
+
+
+def _year_bands(ax, months) -> None:
+    """Shade the last two financial years on the chart, each labelled at the top, with room made above the data."""
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom, top + (top - bottom) * 0.22)
+    years = sorted({m.financial_year for m in months})[-2:]
+    for year, (when, shade) in zip(years, YEAR_BANDS[-len(years):]):
+        inside = [i for i, m in enumerate(months) if m.financial_year == year]
+        ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, color=shade, linewidth=0, zorder=0)
+        ax.text((inside[0] + inside[-1]) / 2, 0.97, f"{year.label}\n{when}", transform=ax.get_xaxis_transform(),
+                ha="center", va="top", fontsize=8, color="#333333")
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def spc_alt(chart) -> str:
@@ -161,7 +188,7 @@ def spc_alt(chart) -> str:
         text += f"Special cause variation in {len(special)} of {len(months)} months: {named}. "
     else:
         text += "Every month shows common cause variation. "
-    return text + f"Latest month: {SPC_STYLE[result.icon][2].lower()}."
+    return text + f"Latest month: {_lower(statements.plain_variation(chart))}."
 
 
 def survey_png(history: pd.DataFrame, measure: Measure) -> bytes:

@@ -1,6 +1,7 @@
 """A page's context: everything one page of the book is built from, loaded once when the page starts.
 
-It holds the edition, the plan, the year-to-date window, the force's extract (the store table the edition
+It holds the edition, the plan, the year-to-date window and the last report's (the latest earlier period built,
+for what changed since), the force's extract (the store table the edition
 names, daily or monthly, with the edition's series added up), the period's commentary and the store's ingest
 log, read once. Any other store table a page asks for is read the first time it is asked for and
 kept, so no table is read twice in one page. Source lines name the files a table's rows came from.
@@ -42,6 +43,7 @@ class PageContext:
     edition: Edition
     plan: Plan
     window: Window
+    previous: Window | None  # the last report's window: the latest earlier period built, if the extract covers it
     extract: Extract
     texts: dict[str, str]
     log: list[dict]
@@ -63,8 +65,8 @@ class PageContext:
         extract = Extract(counts, store.titles(log, used, edition.extract),
                           any(s["demonstration"] for s in store.sources(log, used, edition.extract)), covered,
                           edition.granularity)
-        return cls(edition, plan, window, extract, narrative.load(data_dir, window.period, plan), log, data_dir,
-                   {edition.extract: rows})
+        return cls(edition, plan, window, _previous(plan, covered, data_dir, window.period), extract,
+                   narrative.load(data_dir, window.period, plan), log, data_dir, {edition.extract: rows})
 
     @property
     def period(self) -> Month:
@@ -93,6 +95,18 @@ def window(data_dir: str | Path, period: str | Month, as_of: str | date | None =
     counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
     return _checked_window(plan, edition, Coverage(counts, edition.granularity == "monthly"), Path(data_dir), period,
                            as_of, missing_inputs(plan, found))
+
+
+def _previous(plan: Plan, coverage: Coverage, data_dir: Path, period: Month) -> Window | None:
+    """The window of the last report: the latest earlier period built (its cut-off pinned), when the extract
+    covers both its years for every series the plan measures; None otherwise."""
+    last = narrative.previous(data_dir, period)
+    if last is None:
+        return None
+    window = Window(last[0], last[1].as_of)
+    spans = [(window.last_year_start, window.last_year_end), (window.start, window.as_of)]
+    covered = coverage.first and coverage.first <= window.last_year_start and window.as_of <= coverage.last
+    return window if covered and not any(coverage.gaps(measured_series(plan), *span) for span in spans) else None
 
 
 def _used(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:

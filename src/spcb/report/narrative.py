@@ -255,6 +255,13 @@ class Pin:
     replaced: tuple[date, ...] = ()
 
 
+def previous(data_dir: str | Path, period: Month) -> tuple[Month, Pin] | None:
+    """The latest period before `period` that was built (its cut-off pinned), with its pin: the last report."""
+    built = sorted((Month.parse(p.name) for p in Path(data_dir, "narrative").glob("*")
+                    if _period(p.name) and Month.parse(p.name) < period and (p / PERIOD_FILE).exists()), reverse=True)
+    return (built[0], pinned(data_dir, built[0])) if built else None
+
+
 def pinned(data_dir: str | Path, period: Month) -> Pin | None:
     """The cut-off recorded for `period` by an earlier build, if any."""
     path = folder(data_dir, period) / PERIOD_FILE

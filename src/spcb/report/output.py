@@ -9,8 +9,11 @@ maths or emphasis is escaped, and it stays on one line, so it can neither link n
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +43,20 @@ def title(text: str) -> None:
 
 def markdown(text: str) -> None:
     display(Markdown(text))
+
+
+@contextmanager
+def details(title: str) -> Iterator[None]:
+    """Mark what is shown inside the block as detail: on the site it stays where it is; the printed board paper
+    moves it to its appendix under `title` (see `site.pdf`)."""
+    display(HTML(f'<div class="spcb-details" data-title="{html.escape(title)}"></div>'))
+    yield
+    display(HTML('<div class="spcb-details-end"></div>'))
+
+
+def printed_only(html_text: str) -> None:
+    """HTML that only the printed board paper shows (its cover); the caller escapes every value in it."""
+    display(HTML(f'<section class="spcb-print-only">{html_text}</section>'))
 
 
 def table(frame: pd.DataFrame, caption: str, table_id: str, source: str, data: pd.DataFrame | None = None) -> None:

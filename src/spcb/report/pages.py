@@ -1,7 +1,7 @@
 """The pages of the report book, each a plain function of its page context.
 
 A notebook loads the context once (`PageContext.load`) and calls one of these: `summary`, `objective`,
-`comparison` or `provenance`. Everything shown is composed here and in `panels`, so that the notebooks stay
+`appendix`, `comparison` or `provenance`. Everything shown is composed here and in `panels`, so that the notebooks stay
 a parameters cell, a glued title and one call.
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ from ..analysis import compare, statements
 from ..analysis.arithmetic import rounded
 from ..analysis.compare import ForceComparison
 from ..analysis.coverage import Unavailable
-from ..analysis.milestones import rows_for
+from ..analysis.milestones import DASH, rows_for
 from ..ingest.store import sha256
-from ..plan.model import Item, Objective
+from ..plan.model import FREQUENCY_LABELS, Item, Objective
 from ..plan.periods import long_date
 from . import catalogue, charts, narrative, output, panels, tables
 from .context import PageContext
@@ -28,29 +28,62 @@ PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "pyarrow", "pandera", "p
 
 
 def objective(ctx: PageContext, objective_id: str) -> None:
-    """The page of one strategic objective: every item with its update, tables and charts."""
+    """The page of one strategic objective: a block for each item with something to show (measures, panels, an
+    update or a standing marker), then one line for each of the others."""
     found = ctx.plan.objective(objective_id)
     output.title(found.title)
     output.markdown(panels.preamble(ctx, uses_data=any(i.measures or i.milestone_table or i.panels
                                                        for i in found.items)))
-    output.markdown("**On this page**\n\n" + "\n".join(
-        f"- {{ref}}`{output.words(item.title)} <{item.id}>`" for item in found.items))
-    for item in found.items:
+    shown = [item for item in found.items if _shows_something(ctx, item)]
+    quiet = [item for item in found.items if item not in shown]
+    output.markdown(":::{container} spcb-screen-only\n**On this page**\n\n" + "\n".join(
+        f"- {{ref}}`{output.words(item.short)} <{item.id}>`" for item in shown)
+        + ("\n- {ref}`Items with no update due <quiet-items>`" if quiet else "") + "\n:::")
+    for item in shown:
         _item(ctx, item)
+    if quiet:
+        output.markdown("(quiet-items)=\n## Items with no update due\n\n" + "\n\n".join(
+            f"({item.id})=\n### {output.plain(item.short)}\n\n{_kind(item)} · {output.plain(_lead(item))}. "
+            f"{panels.update_text(ctx, item, ctx.update(item)).strip('*')}" for item in quiet))
+
+
+def _shows_something(ctx: PageContext, item: Item) -> bool:
+    return bool(item.measures or item.panels or item.milestone_table or ctx.update(item).state != "not-due")
+
+
+def _kind(item: Item) -> str:
+    return "Milestone" if item.kind == "milestone" else "Deliverable"
+
+
+def _lead(item: Item) -> str:
+    """'Lead: ACC Operations, quarterly', or only how often where the plan names no lead."""
+    often = FREQUENCY_LABELS[item.frequency]
+    return f"Lead: {item.lead}, {often[0].lower() + often[1:]}" if item.lead else f"{often}; the plan names no lead"
 
 
 def _item(ctx: PageContext, item: Item) -> None:
-    kind = "Milestone" if item.kind == "milestone" else "Deliverable"
-    output.markdown(f"({item.id})=\n## {output.plain(item.title)}\n\n**{kind}** · {output.plain(item.lead_line)}\n\n"
-                    f"{panels.update_text(ctx, item, ctx.update(item))}")
+    wording = f"*The plan:* {output.plain(item.title)}\n\n" if item.short != item.title else ""
+    output.markdown(f"({item.id})=\n## {output.plain(item.short)}\n\n{wording}**{_kind(item)}** · "
+                    f"{output.plain(_lead(item))}\n\n{panels.update_text(ctx, item, ctx.update(item))}")
+    if item.counted:
+        output.markdown(panels.since_last(ctx, item))
     if item.milestone_table:
-        panels.milestone_table(ctx)
-    elif item.counted:
+        output.markdown("The milestone table, every milestone and deliverable together, opens the "
+                        "{doc}`executive summary <executive-summary>`.")
+    with output.details(item.short):
+        _details(ctx, item)
+
+
+def _details(ctx: PageContext, item: Item) -> None:
+    """An item's tables, charts and computed statements: the printed paper puts them in its appendix."""
+    if item.counted:
         panels.item_table(ctx, item)
     for binding in item.counted:
         panels.measure(ctx, binding.measure)
         if binding.baseline:
             panels.baseline_progress(ctx, binding)
+    if item.counted:
+        output.markdown("Each measure's months by financial year are in the {doc}`appendix <appendix>`.")
     for binding in item.surveyed:
         panels.survey(ctx, binding.measure)
     for binding in item.attitudes:
@@ -61,30 +94,32 @@ def _item(ctx: PageContext, item: Item) -> None:
 
 def summary(ctx: PageContext) -> None:
     """The executive summary: the headline position, every item's status, and what is awaited."""
-    plan, window = ctx.plan, ctx.window
+    plan, window, awaiting = ctx.plan, ctx.window, _awaiting(ctx)
     output.title("Executive summary")
+    panels.cover(ctx, len(awaiting))
     output.markdown(f"**Performance against the milestones and deliverables in the {output.plain(plan.title)}.** "
                     f"Report of {output.plain(plan.force)} to the {output.plain(plan.board)} for {ctx.period.name}.\n\n"
                     + panels.preamble(ctx, uses_data=True))
     output.markdown(_summary_text(ctx))
-    awaiting = _awaiting(ctx)
     rows = rows_for(plan.milestone_table, ctx.extract, window, plan.threshold)
     output.markdown(":::{admonition} Headline position, computed from the data\n:class: tip spcb-computed\n"
                     + "\n".join(f"- {output.plain(s)}" for s in statements.overview(rows, awaiting, ctx.period))
                     + "\n:::")
     panels.milestone_table(ctx)
-    output.markdown("## Measured milestones and deliverables at a glance")
-    output.table(_glance(ctx), f"Every measure in the plan, year to date to "
-                               f"{long_date(window.as_of)}, with the variation of its latest complete month", "glance",
-                 ctx.extract.title)
+    output.markdown(f"## Every measure, and what changed since the last report\n\nCompared with "
+                    f"{panels.last_report(ctx)}. The latest month is read against the measure's usual range "
+                    "({doc}`glossary <../glossary>`).")
+    output.table(_glance(ctx), f"Every measure in the plan, year to date to {long_date(window.as_of)}: now, at the "
+                               "last report, and its latest complete month", "glance", ctx.extract.title)
     output.markdown("## Strategic objectives\n\n" + "\n".join(
         _objective_line(ctx, i, o) for i, o in enumerate(plan.objectives, start=1)))
     output.markdown("## Items awaiting an update\n\n" + ("\n".join(
-        f"- {{ref}}`{output.words(i.title)} <{i.id}>` ({output.plain(i.lead or 'no lead named')})" for i in awaiting)
+        f"- {{ref}}`{output.words(i.short)} <{i.id}>` ({output.plain(i.lead or 'no lead named')})" for i in awaiting)
         if awaiting else f"Every item due in {ctx.period.name} has its update."))
-    output.markdown("## Every item this period")
-    output.table(_items_frame(ctx), f"Milestones and deliverables: what each shows for {ctx.period.name}", "items",
-                 plan.source.name)
+    with output.details("Every item this period"):
+        output.markdown("## Every item this period")
+        output.table(_items_frame(ctx), f"Milestones and deliverables: what each shows for {ctx.period.name}",
+                     "items", plan.source.name)
 
 
 def _summary_text(ctx: PageContext) -> str:
@@ -106,17 +141,23 @@ def _awaiting(ctx: PageContext) -> list[Item]:
 
 
 def _glance(ctx: PageContext) -> pd.DataFrame:
+    """Each counted measure now, at the last report, its direction of travel and its latest month in words; a
+    sensitive measure's suppressed counts show an asterisk."""
     bindings = [(item, b) for item in ctx.plan.items for b in item.counted]
-    rows = rows_for([b for _, b in bindings], ctx.extract, ctx.window, ctx.plan.threshold)
+    found = panels.changes(ctx, [b for _, b in bindings])
+
+    def shown(row, text: str) -> str:
+        return tables.SUPPRESSED if row.suppressed else text
+
     return pd.DataFrame({
-        "Item": [item.title for item, _ in bindings],
-        "Measure": [row.label for row in rows],
-        "Type": [row.role.capitalize() for row in rows],
-        "This year": [f"{row.this_year:,}" for row in rows],
-        "Change": [tables.signed_percent(row.performance) for row in rows],
-        "Against milestone": [row.status for row in rows],
-        "Latest month": [statements.icon_label(panels.spc_chart(ctx, b.measure).result.icon).capitalize()
-                         for _, b in bindings],
+        "Item": [item.short for item, _ in bindings],
+        "Measure": [row.label for row, _, _ in found],
+        "This year": [shown(row, f"{row.this_year:,}") for row, _, _ in found],
+        "Now": [shown(row, panels.standing(row)) for row, _, _ in found],
+        "At the last report": [shown(row, panels.standing(before)) if before else "No earlier report"
+                               for row, before, _ in found],
+        "Direction of travel": [shown(row, way.capitalize()) if way else DASH for row, _, way in found],
+        "Latest month": [statements.plain_variation(panels.spc_chart(ctx, b.measure)) for _, b in bindings],
     })
 
 
@@ -125,11 +166,27 @@ def _items_frame(ctx: PageContext) -> pd.DataFrame:
     titles = {o.id: o.title for o in ctx.plan.objectives}
     return pd.DataFrame({
         "Objective": [titles[i.objective_id] for i in items],
-        "Item": [i.title for i in items],
+        "Item": [i.short for i in items],
         "Kind": [i.kind.capitalize() for i in items],
-        "Lead and frequency": [i.lead_line.removeprefix("Lead: ") for i in items],
+        "Lead and frequency": [_lead(i).removeprefix("Lead: ") for i in items],
         "This period": [narrative.state_label(ctx.update(i)) for i in items],
     })
+
+
+def appendix(ctx: PageContext) -> None:
+    """The detailed charts behind the objective pages: each counted measure's months, one line a financial year."""
+    output.title("Appendix: monthly counts by financial year")
+    output.markdown(panels.preamble(ctx, uses_data=True) + "\n\nEach chart sets this year's months against the "
+                    "same months of the two years before, with the SPC mean and process limits of the objective "
+                    "pages.")
+    for found in ctx.plan.objectives:
+        measured = [(item, b.measure) for item in found.items for b in item.counted]
+        if measured:
+            output.markdown(f"## {output.plain(found.title)}")
+        for item, measure in measured:
+            output.markdown(f"### {output.plain(measure.label)}\n\nFor {{ref}}`{output.words(item.short)} "
+                            f"<{item.id}>`.")
+            panels.trend(ctx, measure)
 
 
 def _objective_line(ctx: PageContext, index: int, found: Objective) -> str:

@@ -8,6 +8,7 @@ Each panel is a function of the page's context and displays through `output`; pa
 from __future__ import annotations
 
 import functools
+import html
 import math
 
 import pandas as pd
@@ -38,13 +39,35 @@ def preamble(ctx: PageContext, uses_data: bool) -> str:
     return text
 
 
+def cover(ctx: PageContext, awaiting: int) -> None:
+    """The board paper's cover: the board, the title, the force, the period and cut-off, the purpose, and what the
+    board is asked to do."""
+    plan, period = ctx.plan, ctx.period.name
+    asked = (f"note the position against each milestone and deliverable year to date, what has changed since "
+             f"{'the last report' if ctx.previous else 'the start of the year'}"
+             + (f", and the {awaiting} item{'s' if awaiting != 1 else ''} awaiting an update" if awaiting else "")
+             + ".")
+    demo = ("<p class=\"spcb-cover-note\">Figures from the force's extract in this edition are demonstration "
+            "data; see About the data.</p>" if ctx.extract.demonstration else "")
+    output.printed_only(
+        f'<div class="spcb-cover"><p class="spcb-cover-board">{html.escape(plan.board)}</p>'
+        f'<p class="spcb-cover-title">{html.escape(ctx.edition.title)}</p>'
+        f'<p class="spcb-cover-subtitle">Performance against the {html.escape(plan.title)}: {period}</p>'
+        f'<p class="spcb-cover-from">Report of {html.escape(plan.force)}. Data to {long_date(ctx.window.as_of)}.</p>'
+        f'<p><strong>Purpose.</strong> To inform the {html.escape(plan.board)} of performance against the '
+        f'milestones and deliverables of the {html.escape(plan.title)}, year to date to '
+        f'{long_date(ctx.window.as_of)}.</p>'
+        f'<p><strong>Recommendation.</strong> The {html.escape(plan.board)} is asked to {html.escape(asked)}</p>'
+        f'{demo}</div>')
+
+
 def update_text(ctx: PageContext, item: Item, update: Update) -> str:
     """The markdown for an item's update: commentary, a standing marker, or what is missing."""
     parts = []
     status = update.status
     if status is not None:
         if status.marker == "see":
-            parts.append("See also " + " and ".join(f"{{ref}}`{output.words(ctx.plan.item(i).title)} <{i}>`"
+            parts.append("See also " + " and ".join(f"{{ref}}`{output.words(ctx.plan.item(i).short)} <{i}>`"
                                                      for i in status.see) + ".")
         else:
             label = {"not-required": "Not required", "deferred": "Update deferred",
@@ -79,7 +102,7 @@ def milestone_table(ctx: PageContext) -> None:
 def item_table(ctx: PageContext, item: Item) -> None:
     """An item's own measures, year to date."""
     rows = rows_for(item.counted, ctx.extract, ctx.window, ctx.plan.threshold)
-    output.table(tables.display_frame(rows), f"{item.title}: year to date", item.id, ctx.extract.title,
+    output.table(tables.display_frame(rows), f"{item.short}: year to date", item.id, ctx.extract.title,
                  tables.data_frame(rows))
 
 
@@ -99,15 +122,52 @@ def measure_statements(ctx: PageContext, measure: Measure) -> list[str]:
 
 
 def measure(ctx: PageContext, measure: Measure) -> None:
-    """A measure's trend by financial year, its SPC chart, and the statements computed from them."""
-    frame = monthly(ctx.extract, measure.series, ctx.window)
+    """A measure's SPC chart and the statements computed from it; its months by financial year are in the
+    appendix (`trend`)."""
     chart = spc_chart(ctx, measure)
-    current = chart.result.segments[-1]
+    output.figure(charts.spc_png(chart), charts.spc_alt(chart), ctx.extract.title)
+    output.markdown(output.computed(measure.label, measure_statements(ctx, measure)))
+
+
+def trend(ctx: PageContext, measure: Measure) -> None:
+    """A measure's months by financial year, one line a year, with the current SPC mean and limits."""
+    frame = monthly(ctx.extract, measure.series, ctx.window)
+    current = spc_chart(ctx, measure).result.segments[-1]
     output.figure(charts.trend_png(frame, measure, current), charts.alt_text(frame, measure) + (
         f" Reference lines show the current SPC mean ({current.mean:,.0f}) and process limits "
         f"({max(current.lower, 0):,.0f} to {current.upper:,.0f})."), ctx.extract.title)
-    output.figure(charts.spc_png(chart), charts.spc_alt(chart), ctx.extract.title)
-    output.markdown(output.computed(measure.label, measure_statements(ctx, measure)))
+
+
+def standing(row: milestones.Row) -> str:
+    """Where a measure stands, in words: its status against its milestone, or its change on last year."""
+    return row.status if row.target is not None else f"{tables.signed_percent(row.performance)} on last year"
+
+
+def changes(ctx: PageContext, bindings: list[Binding]) -> list[tuple[milestones.Row, milestones.Row | None, str]]:
+    """Each measure now, at the last report (None when there was none), and the direction of travel."""
+    now = rows_for(bindings, ctx.extract, ctx.window, ctx.plan.threshold)
+    if ctx.previous is None:
+        return [(row, None, "") for row in now]
+    before = rows_for(bindings, ctx.extract, ctx.previous, ctx.plan.threshold)
+    return [(row, earlier, milestones.travel(row, earlier)) for row, earlier in zip(now, before)]
+
+
+def last_report(ctx: PageContext) -> str:
+    """The last report, in words, or why there is nothing to compare with."""
+    if ctx.previous is None:
+        return ("no earlier report of this plan has been built (or the data no longer covers it), so there is "
+                "nothing to compare with")
+    return f"the {ctx.previous.period.name} report, year to date to {long_date(ctx.previous.as_of)}"
+
+
+def since_last(ctx: PageContext, item: Item) -> str:
+    """What changed for an item's measures since the last report, one line each."""
+    if ctx.previous is None:
+        return f"*Since the last report: {last_report(ctx)}.*"
+    lines = [f"- **{output.plain(row.label)}**: {output.plain(standing(before))} at the last report; now "
+             f"{output.plain(standing(row))}. Direction of travel: **{way}**."
+             for row, before, way in changes(ctx, list(item.counted)) if not row.suppressed]
+    return f"**Since the last report** ({last_report(ctx)}):\n\n" + "\n".join(lines)
 
 
 def optional(subject: str):

@@ -1,10 +1,10 @@
 """Tables as a reader sees them, and for scripts: HTML with a caption and source line, CSV, JSON and Markdown.
 
-Figures carry thousands separators and true minus signs; a change always shows its sign (+569, −735, 0);
-a dash stands for "not applicable". A suppressed row shows an asterisk for every figure on the page and is
-empty in the data downloads. The milestone table has a Baseline column (the baseline year's count over the same
-dates) only when one of its measures has a baseline year. HTML tables are stable from run to run (fixed table
-ids).
+Figures carry thousands separators and true minus signs, sit right-aligned and never break across lines; a
+change always shows its sign (+569, −735, 0); a dash stands for "not applicable". A suppressed row shows an
+asterisk for every figure on the page and is empty in the data downloads. The milestone table has a Baseline
+column (the baseline year's count over the same dates) only when one of its measures has a baseline year. HTML
+tables are stable from run to run (fixed table ids).
 
 Every CSV download is safe to open in a spreadsheet: a text cell or column name that a spreadsheet would read as
 a formula (starting with =, +, -, @, a tab or a carriage return) starts with a single quote instead, as OWASP
@@ -29,6 +29,7 @@ COLUMNS = ("Measure", "Type", "Last year", "This year", "Difference", "Milestone
 SUPPRESSED = "*"
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 SIGNED = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
+FIGURE = re.compile(r"[+\u2212-]?[0-9][0-9,]*(\.[0-9]+)?%?|\u2013|\*")  # 1,234  +5.1%  −735  a dash  a suppressed *
 
 
 def _shown(row: Row, cells: list) -> list:
@@ -91,6 +92,8 @@ def html_table(frame: pd.DataFrame, caption: str, table_id: str, source: str) ->
     escaped = frame.map(html.escape) if not frame.empty else frame
     styler = (escaped.style.set_uuid(table_id).hide(axis="index").set_caption(html.escape(caption))
               .set_table_attributes('class="spcb-table"'))
+    if not frame.empty:  # a figure is right-aligned and never broken across lines; text wraps
+        styler = styler.set_td_classes(frame.map(lambda cell: "spcb-figure" if FIGURE.fullmatch(str(cell)) else ""))
     return styler.to_html() + f'<p class="spcb-source">Source: {html.escape(source)}</p>\n'
 
 

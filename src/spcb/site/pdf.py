@@ -1,5 +1,7 @@
-"""The PDF board paper: the book built as one HTML page and printed to A4 by headless Chromium, with page
-numbers and the period and as-of date in the footer (Jupyter Book's own `pdfhtml` builder downloads a
+"""The PDF board paper: the book built as one HTML page and printed to A4 by headless Chromium: a cover (the
+board, the title, the force, the period, the purpose and the recommendation, from the executive summary's
+print-only block), the contents, the executive summary, a section per objective, then the appendices; page
+numbers and the edition, period and as-of date in the footer (Jupyter Book's own `pdfhtml` builder downloads a
 browser, which is not possible here).
 
 The same book prints to the same bytes: the PDF's creation and modification dates are midnight UTC of the
@@ -25,6 +27,47 @@ from .project import REPORT_DIR, BuildError, executed_notebooks, find_root, para
 FOOTER = ('<div style="font-size:8px;width:100%;margin:0 12mm;display:flex;justify-content:space-between;'
           'font-family:sans-serif;color:#444"><span>{title}, {period}, as of {as_of}</span>'
           '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+# Makes the single page a board paper: the cover (the executive summary's print-only block) first, then the
+# theme's printed contents; a heading "Appendices" before the part that opens with `appendix`, and after it a
+# first appendix holding every block marked as detail (`output.details`), each under its title and its section's.
+BOARD_PAPER = """(appendix) => {
+  const cover = document.querySelector(".spcb-print-only");
+  const contents = document.getElementById("jb-print-docs-body");
+  if (cover) { (contents || document.querySelector("article")).before(cover); }
+  const first = document.getElementById(`document-${appendix}`);
+  if (!first) { return; }
+  const heading = document.createElement("h1");
+  heading.className = "spcb-appendices";
+  heading.textContent = "Appendices";
+  const part = first.closest(".toctree-wrapper");
+  part.before(heading);
+  const details = document.createElement("section");
+  details.className = "spcb-details-appendix";
+  details.innerHTML = "<h2>Detailed tables and charts</h2>";
+  heading.after(details);
+  let section = null;
+  for (const start of document.querySelectorAll(".spcb-details")) {
+    const owner = start.closest("section");
+    const title = owner ? owner.querySelector("h1, h2") : null;
+    if (title && owner !== section) {
+      section = owner;
+      const named = document.createElement("h3");
+      named.textContent = title.textContent.replace("#", "").trim();
+      details.append(named);
+    }
+    const item = document.createElement("h4");
+    item.textContent = start.dataset.title;
+    details.append(item);
+    let node = start.closest(".output") || start;
+    while (node && !(node.querySelector && node.querySelector(".spcb-details-end"))) {
+      const next = node.nextElementSibling;
+      details.append(node);
+      node = next;
+    }
+  }
+}"""
 
 
 # Removes the pages the paper leaves out from the single page: each document's content follows its
@@ -90,6 +133,7 @@ def pdf(period: str, root: str | Path = ".", edition: str = DEFAULT, chromium: s
         tab = browser.new_page()
         tab.goto(page.as_uri(), wait_until="load")
         tab.evaluate(LEAVE_OUT, [p.path for p in catalogue.PAGES if not p.in_paper])
+        tab.evaluate(BOARD_PAPER, next(p.path for p in catalogue.PAGES if p.caption == catalogue.APPENDICES))
         tab.emulate_media(media="print")
         footer = FOOTER.format(title=html.escape(title), period=period, as_of=as_of)
         tab.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
