@@ -86,7 +86,7 @@ def context(results=RESULTS) -> SimpleNamespace:
     table = frame(results)
     return SimpleNamespace(window=Window(Month(2014, 11), date(2014, 11, 30)), table=lambda name: table,
                            source=lambda name: "MOPAC Public Attitude Survey",
-                           plan=SimpleNamespace(financial_year=Month(2014, 4)))
+                           plan=SimpleNamespace(financial_year=Month(2014, 4)), previous=None)
 
 
 def test_the_panel_shows_the_results_the_target_and_why_there_is_no_interval(monkeypatch, tmp_path):

@@ -22,7 +22,7 @@ def test_jobs_cover_the_summary_and_every_objective_in_order(data):
     pages = [j.page for j in jobs]
     assert pages[:2] == ["executive-summary", "objective-01-public-confidence"]
     assert pages[-2:] == ["how-the-force-compares", "provenance"]
-    assert len(jobs) == 3 + len(shipped.objectives)
+    assert len(jobs) == 4 + len(shipped.objectives)  # the summary, the objectives, the appendix, two more
     provenance = jobs[-1].parameters
     assert provenance["commit"] and "--period 2014-11 --as-of 2014-11-24" in provenance["command"]
     assert jobs[6].parameters == {"period": "2014-11", "as_of": "2014-11-24",

@@ -38,14 +38,18 @@ def test_objective_page_has_title_headings_leads_tables_and_charts(shown, data):
     pages.objective(PageContext.load(data, "2014-11", "2014-11-24"), "reduce-crime")
     assert shown[0] == ("glue", "title", "Reduce crime and offending")
     text = markdown(shown)
-    assert "(reduce-property-crime)=\n## Reduce property-related crime" in text
-    assert "**Milestone** · Lead: ACC Local Policing/Crime – Monthly" in text
+    assert ("(reduce-property-crime)=\n## Reduce property-related crime\n\n*The plan:* Reduce property-related "
+            "crime, with a focus on burglary (reduce by 2 per cent)") in text  # the short title, then the plan's words
+    assert "**Milestone** · Lead: ACC Local Policing/Crime, monthly" in text
+    assert "**Milestone** · Monthly; the plan names no lead" in text and "not named in the plan" not in text
     assert "See also {ref}`Encourage the reporting of crimes and incidents that are under-reported " \
            "<under-reported-crime>`" in text
     assert "Demonstration data" in text
-    assert sum(o[0] == "HTML" for o in shown) == 4
-    assert sum(o[0] == "image" for o in shown) == 20  # a trend chart and an SPC chart per measure
+    assert sum(o[0] == "HTML" and "<table" in o[1] for o in shown) == 4  # each item's own; not the milestone table
+    assert sum(o[0] == "image" for o in shown) == 10  # one SPC chart a measure; the rest is in the appendix
     assert text.count("spcb-computed") == 10
+    assert ("- **Burglary Dwelling**: On track: 569 below target at the last report; now On track: 574 below "
+            "target. Direction of travel: **worse**.") in text
     assert ("Stable in 2014/15 so far (April to October 2014), apart from a significant increase in July 2014 "
             "(above the upper process limit), a concern.") in text
     assert ("Record lows since records began in April 2010 in three consecutive months: April 2014 (868), "
@@ -95,7 +99,9 @@ def test_summary_states_each_milestone_and_item(shown, data):
     assert "Total Recorded Crime: 115,245 year to date, up 0.8% on last year." in text
     html = "\n".join(o[1] for o in shown if o[0] == "HTML")
     assert "T_glance" in html and "T_items" in html
-    assert "Special cause: improvement" in html and "Off track: 901 above target" in html
+    assert "Unusually low for 10 months: an improvement" in html and "Off track: 901 above target" in html
+    assert "Compared with the October 2014 report, year to date to 31 October 2014." in text
+    assert "STRATEGIC" not in text and "is asked to note the position" in html  # the cover: printed only
     assert html.count("Update provided") >= 30 and "Deferred" in html
 
 
@@ -118,6 +124,6 @@ def test_script_in_commentary_or_an_input_field_never_reaches_the_page_as_markup
 def test_every_table_has_a_csv_download_beside_it(shown, data, tmp_path, no_charts):
     pages.objective(PageContext.load(data, "2014-11", "2014-11-24"), "reduce-crime")
     text = markdown(shown)
-    assert text.count("{download}`Download the data:") == sum(o[0] == "HTML" for o in shown) == 4
-    milestones = (tmp_path / "downloads" / "milestones.csv").read_text().splitlines()
-    assert milestones[1].startswith("Burglary Dwelling,milestone,8045,7310,-735,-2.0,-9.1,7884,574,True")
+    assert text.count("{download}`Download the data:") == sum(o[0] == "HTML" and "<table" in o[1] for o in shown) == 4
+    property_crime = (tmp_path / "downloads" / "reduce-property-crime.csv").read_text().splitlines()
+    assert property_crime[1].startswith("Burglary Dwelling,milestone,8045,7310,-735,-2.0,-9.1,7884,574,True")
