@@ -45,9 +45,8 @@ def test_every_objective_has_a_page_in_the_papers_order(built_book):
             in (html / "index.html").read_text())
 
 
-@pytest.mark.parametrize("page", ["objective-06-reduce-crime.html", "executive-summary.html"])
-def test_milestone_table_holds_the_papers_numbers(built_book, page):
-    table = read_page(pages(built_book) / page).tables["T_milestones"]
+def test_milestone_table_holds_the_papers_numbers(built_book):
+    table = read_page(pages(built_book) / "executive-summary.html").tables["T_milestones"]
     assert table["caption"] == "Milestones and deliverables, year to date to 24 November 2014"
     assert table["rows"][0] == ["Measure", "Type", "Last year", "This year", "Difference", "Milestone",
                                 "Performance", "Variance", "Status"]

@@ -38,11 +38,11 @@ def objective(ctx: PageContext, objective_id: str) -> None:
     quiet = [item for item in found.items if item not in shown]
     output.markdown(":::{container} spcb-screen-only\n**On this page**\n\n" + "\n".join(
         f"- {{ref}}`{output.words(item.short)} <{item.id}>`" for item in shown)
-        + ("\n- {ref}`Items with no update due <quiet-items>`" if quiet else "") + "\n:::")
+        + (f"\n- {{ref}}`Items with no update due <quiet-{found.id}>`" if quiet else "") + "\n:::")
     for item in shown:
         _item(ctx, item)
     if quiet:
-        output.markdown("(quiet-items)=\n## Items with no update due\n\n" + "\n\n".join(
+        output.markdown(f"(quiet-{found.id})=\n## Items with no update due\n\n" + "\n\n".join(
             f"({item.id})=\n### {output.plain(item.short)}\n\n{_kind(item)} · {output.plain(_lead(item))}. "
             f"{panels.update_text(ctx, item, ctx.update(item)).strip('*')}" for item in quiet))
 
