@@ -60,8 +60,8 @@ def test_milestones_state_their_direction_and_titles_agree(shipped):
 
 
 def test_frequencies_leads_and_markers(shipped):
-    assert shipped.item("stop-and-search-action-plan").lead_line == "Lead: ACC Operations – Quarterly"
-    assert shipped.item("crime-data-integrity").lead_line == "Lead: not named in the plan – No set frequency"
+    assert shipped.item("stop-and-search-action-plan").lead_line == "Lead: ACC Operations, quarterly"
+    assert shipped.item("crime-data-integrity").lead_line == "No set frequency; the plan names no lead"
     assert shipped.item("procurement-consultation").frequency == "quarterly-until-complete"
     assert shipped.item("local-authority-grants").status.marker == "not-required"
     deferred = shipped.item("partner-engagement").status

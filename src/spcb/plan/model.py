@@ -117,9 +117,9 @@ class Item:
 
     @property
     def lead_line(self) -> str:
-        """'Lead: ACC Operations – Quarterly', as the paper prints it under each item."""
-        lead = self.lead or "not named in the plan"
-        return f"Lead: {lead} – {FREQUENCY_LABELS[self.frequency]}"
+        """'Lead: ACC Operations, quarterly', or only how often where the plan names no lead."""
+        often = FREQUENCY_LABELS[self.frequency]
+        return f"Lead: {self.lead}, {often[0].lower() + often[1:]}" if self.lead else f"{often}; the plan names no lead"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..analysis.compare import ForceComparison
 from ..analysis.coverage import Unavailable
 from ..analysis.milestones import DASH, rows_for
 from ..ingest.store import sha256
-from ..plan.model import FREQUENCY_LABELS, Item, Objective
+from ..plan.model import Item, Objective
 from ..plan.periods import long_date
 from . import catalogue, charts, narrative, output, panels, tables
 from .context import PageContext
@@ -43,7 +43,7 @@ def objective(ctx: PageContext, objective_id: str) -> None:
         _item(ctx, item)
     if quiet:
         output.markdown(f"(quiet-{found.id})=\n## Items with no update due\n\n" + "\n\n".join(
-            f"({item.id})=\n### {output.plain(item.short)}\n\n{_kind(item)} · {output.plain(_lead(item))}. "
+            f"({item.id})=\n### {output.plain(item.short)}\n\n{_kind(item)} · {output.plain(item.lead_line)}. "
             f"{panels.update_text(ctx, item, ctx.update(item)).strip('*')}" for item in quiet))
 
 
@@ -55,16 +55,10 @@ def _kind(item: Item) -> str:
     return "Milestone" if item.kind == "milestone" else "Deliverable"
 
 
-def _lead(item: Item) -> str:
-    """'Lead: ACC Operations, quarterly', or only how often where the plan names no lead."""
-    often = FREQUENCY_LABELS[item.frequency]
-    return f"Lead: {item.lead}, {often[0].lower() + often[1:]}" if item.lead else f"{often}; the plan names no lead"
-
-
 def _item(ctx: PageContext, item: Item) -> None:
     wording = f"*The plan:* {output.plain(item.title)}\n\n" if item.short != item.title else ""
     output.markdown(f"({item.id})=\n## {output.plain(item.short)}\n\n{wording}**{_kind(item)}** · "
-                    f"{output.plain(_lead(item))}\n\n{panels.update_text(ctx, item, ctx.update(item))}")
+                    f"{output.plain(item.lead_line)}\n\n{panels.update_text(ctx, item, ctx.update(item))}")
     if item.counted:
         output.markdown(panels.since_last(ctx, item))
     if item.milestone_table:
@@ -168,7 +162,7 @@ def _items_frame(ctx: PageContext) -> pd.DataFrame:
         "Objective": [titles[i.objective_id] for i in items],
         "Item": [i.short for i in items],
         "Kind": [i.kind.capitalize() for i in items],
-        "Lead and frequency": [_lead(i).removeprefix("Lead: ") for i in items],
+        "Lead and frequency": [i.lead_line.removeprefix("Lead: ") for i in items],
         "This period": [narrative.state_label(ctx.update(i)) for i in items],
     })
 
