@@ -53,13 +53,8 @@ class PageContext:
     @classmethod
     def load(cls, data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> PageContext:
         data_dir = Path(data_dir)
-        edition, plan = editions.load(data_dir), load_dir(data_dir)
-        found = store.Store(data_dir)
+        edition, plan, found, rows, counts, covered = _read(data_dir)
         log = found.log()
-        rows = found.table(edition.extract)
-        _require_extract(found, edition, rows.empty)
-        counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
-        covered = Coverage(counts, edition.granularity == "monthly")
         window = _checked_window(plan, edition, covered, data_dir, period, as_of, [])  # the build checked its inputs
         used = _used(rows, window.as_of)  # a later file adds nothing to this period
         extract = Extract(counts, store.titles(log, used, edition.extract),
@@ -88,13 +83,19 @@ class PageContext:
 
 def window(data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> Window:
     """The window a period's pages will use, checked against what the extract covers and what the plan needs."""
+    edition, plan, found, _, _, covered = _read(Path(data_dir))
+    return _checked_window(plan, edition, covered, Path(data_dir), period, as_of, missing_inputs(plan, found))
+
+
+def _read(data_dir: Path) -> tuple[Edition, Plan, store.Store, pd.DataFrame, pd.DataFrame, Coverage]:
+    """The edition, its plan and store, the rows of its extract's table, the extract's counts (with the edition's
+    series added up) and what they cover."""
     edition, plan = editions.load(data_dir), load_dir(data_dir)
     found = store.Store(data_dir)
     rows = found.table(edition.extract)
     _require_extract(found, edition, rows.empty)
     counts = extract_counts(edition.extract, rows, edition.series, plan.force_area)
-    return _checked_window(plan, edition, Coverage(counts, edition.granularity == "monthly"), Path(data_dir), period,
-                           as_of, missing_inputs(plan, found))
+    return edition, plan, found, rows, counts, Coverage(counts, edition.granularity == "monthly")
 
 
 def _previous(plan: Plan, coverage: Coverage, data_dir: Path, period: Month) -> Window | None:
