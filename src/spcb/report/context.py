@@ -53,12 +53,12 @@ class PageContext:
     @classmethod
     def load(cls, data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> PageContext:
         data_dir = Path(data_dir)
-        edition, plan, found, rows, counts, covered = _read(data_dir)
+        edition, plan, found, rows, counts, covered = read(data_dir)
         log = found.log()
         window = _checked_window(plan, edition, covered, data_dir, period, as_of, [])  # the build checked its inputs
-        used = _used(rows, window.as_of)  # a later file adds nothing to this period
-        extract = Extract(counts, store.titles(log, used, edition.extract),
-                          any(s["demonstration"] for s in store.sources(log, used, edition.extract)), covered,
+        until = used(rows, window.as_of)  # a later file adds nothing to this period
+        extract = Extract(counts, store.titles(log, until, edition.extract),
+                          any(s["demonstration"] for s in store.sources(log, until, edition.extract)), covered,
                           edition.granularity)
         return cls(edition, plan, window, _previous(plan, covered, data_dir, window.period), extract,
                    narrative.load(data_dir, window.period, plan), log, data_dir, {edition.extract: rows})
@@ -83,11 +83,11 @@ class PageContext:
 
 def window(data_dir: str | Path, period: str | Month, as_of: str | date | None = None) -> Window:
     """The window a period's pages will use, checked against what the extract covers and what the plan needs."""
-    edition, plan, found, _, _, covered = _read(Path(data_dir))
+    edition, plan, found, _, _, covered = read(Path(data_dir))
     return _checked_window(plan, edition, covered, Path(data_dir), period, as_of, missing_inputs(plan, found))
 
 
-def _read(data_dir: Path) -> tuple[Edition, Plan, store.Store, pd.DataFrame, pd.DataFrame, Coverage]:
+def read(data_dir: Path) -> tuple[Edition, Plan, store.Store, pd.DataFrame, pd.DataFrame, Coverage]:
     """The edition, its plan and store, the rows of its extract's table, the extract's counts (with the edition's
     series added up) and what they cover."""
     edition, plan = editions.load(data_dir), load_dir(data_dir)
@@ -110,7 +110,7 @@ def _previous(plan: Plan, coverage: Coverage, data_dir: Path, period: Month) -> 
     return window if covered and not any(coverage.gaps(measured_series(plan), *span) for span in spans) else None
 
 
-def _used(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def used(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The rows of the extract's table up to the cut-off."""
     if "date" in rows:
         return rows[rows["date"] <= pd.Timestamp(as_of)]

@@ -23,6 +23,7 @@ from myst_nb import glue
 from . import tables
 
 DOWNLOADS = Path("downloads")
+_DOWNLOAD = re.compile(rf"\(CSV\) <({DOWNLOADS.as_posix()}/[^<>\s]+)>`")
 _MARKUP = re.compile(r"([\\`*_{}\[\]<>$&])")
 
 
@@ -68,6 +69,11 @@ def table(frame: pd.DataFrame, caption: str, table_id: str, source: str, data: p
     partial.write_text(tables.csv_text(frame if data is None else data), encoding="utf-8", newline="")
     os.replace(partial, path)  # the summary and an objective page may write the same table at once
     display(Markdown(f"{{download}}`Download the data: {words(caption)} (CSV) <{path.as_posix()}>`"))
+
+
+def downloads(notebook: str) -> list[str]:
+    """The files, relative to the notebook's folder, that the text of an executed notebook offers to download."""
+    return sorted(set(_DOWNLOAD.findall(notebook)))
 
 
 def figure(png: bytes, alt: str, source: str) -> None:

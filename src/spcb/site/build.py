@@ -25,11 +25,23 @@ finished by the next build, first thing:
    `_build/.site-new/` is deleted.
 Finding `book/.report-previous/`, a build puts it back as `book/report/` (a build that stopped before its commit
 published nothing); then finding `_build/.site-new/`, it does step 3 again for the period of `book/report/`.
+
+A build does only what changed (and says so, on stderr and in `_build/logs/build-report.json`):
+- a notebook is taken from the cache (`site.cache`) when nothing it reads has changed, and is otherwise executed
+  in a warm kernel (`site.execute`); `--no-cache` executes every notebook;
+- a notebook whose bytes equal the period's published one keeps that one's modification time, so Jupyter Book,
+  which keeps each period's build in `_build/sphinx/<edition>/<period>/`, reads again only the pages that changed;
+  it builds every page (`--all`, in an emptied folder) when the table of contents, the configuration, the static
+  files, the edition, the plan, spcb or the packages changed, after a failed build, and with `--no-cache`;
+- when no notebook changed and the site's inputs are the same, the published period is left as it is: nothing is
+  built or swapped.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from ..ingest.lock import rename
@@ -39,15 +51,20 @@ from ..plan.edition import Edition
 from ..plan.model import Plan
 from ..plan.periods import Window
 from ..plan.schema import load_dir
-from ..report import catalogue, context, narrative
+from ..report import catalogue, context, narrative, output
+from ..report.reads import Inputs, digest
 from . import manifest
 from .archive import write_archive
-from .execute import Job, execute_all
+from .cache import Cache, environment
+from .execute import Job, Kernels
 from .jupyterbook import jupyter_book
 from .project import EXECUTED, REPORT_DIR, TEMPLATES, BuildError, edition_of, find_root, git_commit, held, parameters
 
 STAGING, PREVIOUS, DISCARDED = Path("book/.report-new"), Path("book/.report-previous"), Path("book/.report-discarded")
 SITE_NEW = Path("_build/.site-new")
+SPHINX = Path("_build/sphinx")
+REPORT_FILE = Path("_build/logs/build-report.json")
+SITE_KEY = ".site-key"  # in a period's Jupyter Book folder: the site's key when it was last published from it
 STEPS = ("report-previous", "report-new", "commit", "site-old", "site-new")
 
 
@@ -77,10 +94,11 @@ def _replace(new: Path, current: Path) -> None:
 
 
 def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Path | None = None,
-          workers: int | None = None, root: str | Path = ".") -> Path:
+          workers: int | None = None, root: str | Path = ".", use_cache: bool = True, warm: bool = True) -> Path:
     """Build the site of each period of the edition in `data_dir` (by default, the default edition) into
     `_build/html/<edition>/<period>/`, then the edition's archive and the site's list of editions; return the
-    path of the edition's index.html (which opens its latest period)."""
+    path of the edition's index.html (which opens its latest period). Without `use_cache`, every notebook is
+    executed; without `warm`, each in a kernel of its own."""
     periods = [periods] if isinstance(periods, str) else list(dict.fromkeys(periods))
     if as_of and len(periods) > 1:
         raise BuildError("--as-of applies to one period; build the periods one at a time to give each a cut-off")
@@ -89,24 +107,57 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
     edition, plan = editions.load(data), load_dir(data)
     if not edition.about.exists():
         raise BuildError(f"{edition.about}: no page about the data; expected the edition's about.md (see `spcb init`)")
-    with held(root), Store(data).held():
+    with held(root), Store(data).held(), Kernels(workers or os.cpu_count() or 1, warm) as kernels:
         _recover(root)
         windows = [context.window(data, period, as_of) for period in periods]
         for window in windows:  # every period checked before any notebook runs
             narrative.load(data, window.period, plan)
+        done = Done(kernels)
+        cache = Cache(root) if use_cache else None
         for window in windows:
-            _build_period(root, edition, plan, window, data, workers)
+            _build_period(root, edition, plan, window, data, kernels, cache, done)
+        done.write(root / REPORT_FILE, len(windows) > 1)
         return write_archive(root / "_build" / "html", edition)
 
 
-def _build_period(root: Path, edition: Edition, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
-    """Pin the period's cut-off, then publish it; if it fails before the commit, the notebooks and the pin are put
-    back as they were."""
+class Done:
+    """What a build did and why: the notebooks it executed, those it reused, how it built each site."""
+
+    def __init__(self, kernels: Kernels):
+        self.kernels = kernels
+        self.executed: dict[str, dict[str, str]] = {}
+        self.reused: dict[str, list[str]] = {}
+        self.site: dict[str, str] = {}
+
+    def tell(self, period: str) -> None:
+        executed, reused = self.executed.get(period, {}), self.reused.get(period, [])
+        lines = [f"{period}: executed {len(executed)} notebook{'s' * (len(executed) != 1)}, reused {len(reused)} "
+                 f"from the cache; site {self.site[period]}"]
+        lines += [f"  executed {page}: {why}" for page, why in executed.items()]
+        print("\n".join(lines), file=sys.stderr)
+
+    def write(self, path: Path, many: bool) -> None:
+        def keyed(period: str, page: str) -> str:
+            return f"{period}/{page}" if many else page
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({
+            "executed": {keyed(p, page): why for p, pages in self.executed.items() for page, why in pages.items()},
+            "reused": [keyed(p, page) for p, pages in self.reused.items() for page in pages],
+            "kernels_started": self.kernels.started,
+            "site": self.site if many else next(iter(self.site.values())),
+        }, indent=1) + "\n", encoding="utf-8")
+
+
+def _build_period(root: Path, edition: Edition, plan: Plan, window: Window, data: Path, kernels: Kernels,
+                  cache: Cache | None, done: Done) -> None:
+    """Pin the period's cut-off, then publish it if anything changed; if it fails before the commit, the notebooks
+    and the pin are put back as they were."""
     pin_file = narrative.folder(data, window.period) / narrative.PERIOD_FILE
     before = pin_file.read_bytes() if pin_file.exists() else None
     narrative.pin(data, window.period, window.as_of)  # the provenance page states the pin it was built with
     try:
-        _stage(root, edition, plan, window, data, workers)
+        built = _stage(root, edition, plan, window, data, kernels, cache, done)
     except BaseException:
         _roll_back(root)
         if before is None:
@@ -114,33 +165,100 @@ def _build_period(root: Path, edition: Edition, plan: Plan, window: Window, data
         else:
             pin_file.write_bytes(before)
         raise
-    rename(root / PREVIOUS, root / DISCARDED, "commit")
-    _roll_forward(root)
+    if built:
+        rename(root / PREVIOUS, root / DISCARDED, "commit")
+        _roll_forward(root)
+        key, sphinx = built
+        (sphinx / SITE_KEY).write_text(key)  # only now: Jupyter Book's folder holds what the period publishes
+    done.tell(str(window.period))
 
 
-def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path, workers: int | None) -> None:
-    """Execute the notebooks of one period, put them and the edition's page about the data in `book/report/`, and
-    build the site from them (step 1)."""
+def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path, kernels: Kernels,
+           cache: Cache | None, done: Done) -> tuple[str, Path] | None:
+    """Take each notebook of one period from the cache or execute it, and unless nothing changed, put them and the
+    edition's page about the data in `book/report/` and build the site from them (step 1); return the site's key
+    and Jupyter Book's folder, or None if nothing changed."""
     os.environ["PYTHONHASHSEED"] = "0"
-    build_dir = root / "_build"
+    build_dir, period = root / "_build", str(window.period)
     staging = root / STAGING
     shutil.rmtree(staging, ignore_errors=True)
-    todo = jobs(root, plan, window, data)
-    failures = execute_all(todo, staging, build_dir / "logs", workers or os.cpu_count() or 1)
+    staging.mkdir(parents=True)
+    inputs = Inputs(data, window)
+    todo, keys, executed = [], {}, done.executed.setdefault(period, {})
+    for job in jobs(root, plan, window, data):
+        place = f"{edition.name}/{period}/{job.page}"
+        digests = {"template": digest(job.template.read_bytes()),
+                   "parameters": digest(json.dumps(job.parameters, sort_keys=True)),
+                   **environment(), **inputs.of(job.template.stem, job.parameters)}
+        keys[job.page] = (place, digests, Cache.key(digests))
+        if cache and cache.get(keys[job.page][2], staging, job.page):
+            done.reused.setdefault(period, []).append(job.page)
+        else:
+            todo.append(job)
+            executed[job.page] = cache.why(place, digests) if cache else "--no-cache"
+    failures = kernels.run(todo, staging, build_dir / "logs")
     if failures:
         kept = build_dir / "failed"
         shutil.rmtree(kept, ignore_errors=True)
         staging.rename(kept)
         raise BuildError(f"notebook failed for {window.period}, the site was not changed:\n  "
                          + "\n  ".join(failures) + f"\n(executed notebooks kept in {kept})")
-    shutil.copy(edition.about, staging / f"{catalogue.ABOUT}.md")
+    if cache:
+        for job in todo:
+            notebook = staging / f"{job.page}.ipynb"
+            cache.put(keys[job.page][2], notebook, output.downloads(notebook.read_text(encoding="utf-8")))
+        for place, digests, _ in keys.values():
+            cache.record(place, digests)
+    shutil.copy2(edition.about, staging / f"{catalogue.ABOUT}.md")
+    sphinx, key = root / SPHINX / edition.name / period, _site_key(root, edition, data)
+    everything = cache is None or not (sphinx / SITE_KEY).exists() or (sphinx / SITE_KEY).read_text() != key
+    changed = _changed(staging, root / EXECUTED / edition.name / period)
+    if not changed and not everything and (build_dir / "html" / edition.name / period).exists():
+        shutil.rmtree(staging)
+        done.site[period] = "unchanged"
+        return None
     report_dir, previous = root / REPORT_DIR, root / PREVIOUS
     if report_dir.exists():
         rename(report_dir, previous, "report-previous")
     else:
         previous.mkdir()
     rename(staging, report_dir, "report-new")
-    jupyter_book(root, root / SITE_NEW, build_dir / "logs" / "jupyter-book.log", title=edition.title)
+    if everything:
+        shutil.rmtree(sphinx, ignore_errors=True)
+    (sphinx / SITE_KEY).unlink(missing_ok=True)  # until the period is published from it
+    try:
+        jupyter_book(root, sphinx, build_dir / "logs" / "jupyter-book.log", title=edition.title, everything=everything)
+    except BaseException:
+        shutil.rmtree(sphinx, ignore_errors=True)  # the next build of the period builds every page
+        raise
+    shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
+    done.site[period] = "built in full" if everything else "updated"
+    return key, sphinx
+
+
+def _changed(staging: Path, published: Path) -> bool:
+    """Give each staged notebook that equals the published one the published one's modification time, so that
+    Jupyter Book does not read it again; return whether any notebook changed, came or went."""
+    changed = {p.name for p in published.glob("*.ipynb")} != {p.name for p in staging.glob("*.ipynb")}
+    for notebook in staging.glob("*.ipynb"):
+        before = published / notebook.name
+        if before.exists() and before.read_bytes() == notebook.read_bytes():
+            os.utime(notebook, ns=(before.stat().st_atime_ns, before.stat().st_mtime_ns))
+        else:
+            changed = True
+    return changed
+
+
+def _site_key(root: Path, edition: Edition, data: Path) -> str:
+    """The digest of what every page of the site depends on beside its notebook: the table of contents, the
+    configuration and the edition's title, the static pages and files, the page about the data, the plan and the
+    edition, spcb and the packages."""
+    files = [root / "_toc.yml", root / "_config.yml", edition.about, data / editions.FILE,
+             *sorted((root / "book").glob("*.md")), *sorted((root / "book" / "_static").rglob("*")),
+             *sorted((data / "plan").glob("*.yml"))]
+    return digest("\0".join([edition.title, json.dumps(environment(), sort_keys=True)]
+                            + [f"{p.relative_to(root) if p.is_relative_to(root) else p}:{digest(p.read_bytes())}"
+                               for p in files if p.is_file()]))
 
 
 def _roll_back(root: Path) -> None:
@@ -170,7 +288,7 @@ def _roll_forward(root: Path) -> None:
     shutil.rmtree(executed, ignore_errors=True)
     executed.mkdir(parents=True)
     for notebook in notebooks:
-        shutil.copy(notebook, executed)
+        shutil.copy2(notebook, executed)  # with its time, which tells the next build's Jupyter Book it was read
     plan = load_dir((root / REPORT_DIR / recorded["data_dir"]).resolve())
     manifest.write(root, recorded, [item.id for item in plan.items])
     shutil.rmtree(root / SITE_NEW)

@@ -1,8 +1,18 @@
-"""Executing notebooks: papermill in a pool of worker processes, with a progress bar.
+"""Executing notebooks: papermill in a pool of worker processes, each keeping one warm kernel, with a progress bar.
 
-Each notebook runs in its own kernel, with its stderr in `_build/logs/<page>.log`. A failure is reported in
-one line naming the notebook and the failing cell. Papermill's injected-parameters cell is tagged
-`remove-cell` so that no page shows it.
+A kernel's start and the imports every page makes (pandas, matplotlib, seaborn, spcb) cost more than most pages
+take, so each worker starts one kernel the first time it is given a notebook, has it import them once
+(`report.session.warm`), and runs its share of the notebooks in it, one after another. Papermill still executes
+every notebook and injects its parameters (through the `spcb-warm` engine, which hands papermill the worker's
+kernel instead of starting one). Before each notebook the kernel is made fresh (`report.session.fresh`: figures
+closed, matplotlib's settings put back, the namespace cleared, the execution count back at 1, the notebook's folder
+the working one), so that every output equals a fresh kernel's (a test compares the two). A notebook whose kernel
+dies is run again once on a new kernel. `warm=False` runs each notebook in a kernel of its own, as papermill does by
+default. The pool and its kernels are started on the first notebook to run, and kept for every period of a build.
+
+Each notebook's kernel stderr goes to `_build/logs/<page>.log`. A failure is reported in one line naming the
+notebook and the failing cell. Papermill's injected-parameters cell is tagged `remove-cell` so that no page shows
+it.
 
 An executed notebook is published, so it must be the same bytes whenever the same inputs are run: each cell's
 id is the template's name and the cell's place, cells keep no execution times or papermill records, the
@@ -10,7 +20,7 @@ notebook's papermill record keeps no times or durations, and its paths are relat
 
 A worker dies with the process that started it, however that ends: on Linux each worker asks for SIGKILL when its
 parent dies (`prctl(PR_SET_PDEATHSIG)`), and each kernel ends within a second of its worker, since ipykernel polls
-the pid of the process that started it.
+the pid of the process that started it. A worker that ends normally shuts its kernel down first.
 """
 from __future__ import annotations
 
@@ -19,6 +29,7 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 import nbformat
@@ -27,6 +38,7 @@ from tqdm import tqdm
 from .project import die_with
 
 KERNEL_START = 300  # seconds a kernel may take to start: on a loaded 2-core machine, nbclient's 60 is too few
+ENGINE = "spcb-warm"
 
 
 @dataclass(frozen=True)
@@ -38,29 +50,125 @@ class Job:
     parameters: dict
 
 
-def _execute(job: Job, out_dir: Path, log_dir: Path) -> str | None:
-    """Run one notebook; return None, or a one-line message naming the notebook and the failing cell.
+@dataclass(frozen=True)
+class Outcome:
+    """What running one notebook came to: None or a one-line failure, and how many kernels it started."""
+
+    page: str
+    error: str | None
+    kernels: int
+
+
+class _Kernel:
+    """This worker's warm kernel: started and warmed on first use, made fresh before each notebook."""
+
+    def __init__(self) -> None:
+        self.client = None
+
+    def ready(self, folder: Path) -> int:
+        """Make the kernel fresh for a notebook in `folder`, first starting one if there is none or it died; return
+        the number of kernels started (0 or 1)."""
+        from jupyter_core.utils import run_sync
+
+        started = 0
+        if self.client is None or not run_sync(self.client.km.is_alive)():
+            self.discard()
+            self._start()
+            started = 1
+        self._run(f"from spcb.report import session; session.fresh({str(folder)!r})")
+        return started
+
+    def discard(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.client is None:
+            return
+        client, self.client = self.client, None
+        try:
+            client.kc.stop_channels()
+            run_sync(client.km.shutdown_kernel)(now=True)
+        except RuntimeError:  # already gone
+            pass
+
+    def _start(self) -> None:
+        from nbclient import NotebookClient
+
+        self.client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", startup_timeout=KERNEL_START)
+        self.client.km = self.client.create_kernel_manager()
+        self.client.start_new_kernel()
+        self.client.start_new_kernel_client()
+        self.client.reset_execution_trackers()
+        self._run("from spcb.report import session; session.warm()")
+
+    def _run(self, code: str) -> None:
+        cell = nbformat.v4.new_code_cell(code)
+        self.client.nb.cells = [cell]
+        self.client.execute_cell(cell, 0, store_history=False)
+
+
+_KERNEL = _Kernel()
+
+
+def _register_engine() -> None:
+    """Register the `spcb-warm` papermill engine: papermill's own, given this worker's kernel."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            client = PapermillNotebookClient(nb_man, km=_KERNEL.client.km, kernel_name=kernel_name, log=logger,
+                                             startup_timeout=start_timeout, timeout=execution_timeout,
+                                             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = _KERNEL.client.kc
+            return client.execute()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+
+
+def _worker(parent: int, warm: bool) -> None:
+    die_with(parent)
+    if warm:
+        _register_engine()
+        Finalize(_KERNEL, _KERNEL.discard, exitpriority=10)
+
+
+def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
+    """Run one notebook, again on a new kernel if its kernel dies.
 
     The kernel's own chatter on stderr goes to `<log_dir>/<page>.log`, not the analyst's terminal.
     """
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     output = out_dir / f"{job.page}.ipynb"
     with open(log_dir / f"{job.page}.log", "w", encoding="utf-8") as log:
         os.dup2(log.fileno(), 2)
-    try:
-        papermill.execute_notebook(str(job.template), str(output), parameters=job.parameters, cwd=str(out_dir),
-                                   progress_bar=False, log_output=False, kernel_name="python3",
-                                   start_timeout=KERNEL_START)
-    except PapermillExecutionError as exc:
-        return (f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
-                f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip())
-    except Exception as exc:  # a kernel that would not start, a template that cannot be read
-        return f"{job.template.name} (page {job.page}): {type(exc).__name__}: {exc}"
+    kernels = 0
+    for attempt in (1, 2):
+        try:
+            kernels += _KERNEL.ready(out_dir) if warm else 1
+            papermill.execute_notebook(str(job.template), str(output), parameters=job.parameters, cwd=str(out_dir),
+                                       progress_bar=False, log_output=False, kernel_name="python3",
+                                       start_timeout=KERNEL_START, engine_name=ENGINE if warm else None)
+        except DeadKernelError:
+            _KERNEL.discard()
+            if attempt == 2:
+                return Outcome(job.page, f"{job.template.name} (page {job.page}): its kernel died twice", kernels)
+            continue
+        except PapermillExecutionError as exc:
+            return Outcome(job.page, f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
+                           f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip(), kernels)
+        except Exception as exc:  # a kernel that would not start, a template that cannot be read
+            _KERNEL.discard()
+            return Outcome(job.page, f"{job.template.name} (page {job.page}): {type(exc).__name__}: {exc}", kernels)
+        break
     _hide_injected_parameters(output)
     _make_reproducible(output, job.template)
-    return None
+    return Outcome(job.page, None, kernels)
 
 
 def _hide_injected_parameters(path: Path) -> None:
@@ -88,19 +196,39 @@ def _make_reproducible(path: Path, template: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def execute_all(job_list: list[Job], out_dir: Path, log_dir: Path, workers: int) -> list[str]:
-    """Execute notebooks in parallel, with a progress bar; return the failures."""
-    out_dir.mkdir(parents=True)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    failures = []
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=die_with,
-                             initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(_execute, job, out_dir, log_dir): job for job in job_list}
+class Kernels:
+    """Worker processes for executing notebooks, each with its warm kernel (see the module's rules); nothing is
+    started until a notebook is to run. Use it as a context manager: leaving it ends the workers and their kernels."""
+
+    def __init__(self, workers: int, warm: bool = True):
+        self.workers, self.warm = max(1, workers), warm
+        self.started = 0  # kernels started so far
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Kernels:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def run(self, job_list: list[Job], out_dir: Path, log_dir: Path) -> list[str]:
+        """Execute the notebooks into `out_dir` in parallel, with a progress bar; return the failures."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        if not job_list:
+            return []
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker, initargs=(os.getpid(), self.warm))
+        failures = []
+        futures = [self._pool.submit(_execute, job, out_dir, log_dir, self.warm) for job in job_list]
         with tqdm(total=len(job_list), desc="Executing notebooks", unit="notebook", file=sys.stderr) as bar:
             for future in as_completed(futures):
-                error = future.result()
-                if error:
-                    failures.append(error)
+                outcome = future.result()
+                self.started += outcome.kernels
+                if outcome.error:
+                    failures.append(outcome.error)
                 bar.update()
-    return sorted(failures)
+        return sorted(failures)

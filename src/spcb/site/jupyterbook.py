@@ -17,15 +17,18 @@ from .project import BuildError, die_with
 _COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def jupyter_book(root: Path, output: Path, log: Path, title: str, builder: str = "html") -> None:
-    """Build the site with Jupyter Book 1, titled `title`, treating every warning as an error."""
+def jupyter_book(root: Path, output: Path, log: Path, title: str, builder: str = "html",
+                 everything: bool = True) -> None:
+    """Build the site with Jupyter Book 1 into `output`, titled `title`, treating every warning as an error; every
+    page, or (not `everything`) only the pages whose files changed since the last build into `output`."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     written = root / "_build" / "config" / "_config.yml"
     written.parent.mkdir(parents=True, exist_ok=True)
     written.write_text(yaml.safe_dump({**config, "title": title}, sort_keys=False, allow_unicode=True),
                        encoding="utf-8")
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(output),
-               "--config", str(written), "--all", "-W", "-n", "--keep-going", "--builder", builder]
+               "--config", str(written), *(["--all"] if everything else []), "-W", "-n", "--keep-going",
+               "--builder", builder]
     log.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
                             preexec_fn=functools.partial(die_with, os.getpid()))
