@@ -38,6 +38,7 @@ A build does only what changed (and says so, on stderr and in `_build/logs/build
 """
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -214,7 +215,7 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
     everything = cache is None or not (sphinx / SITE_KEY).exists() or (sphinx / SITE_KEY).read_text() != key
     changed = _changed(staging, root / EXECUTED / edition.name / period)
     if not changed and not everything and (build_dir / "html" / edition.name / period).exists():
-        shutil.rmtree(staging)
+        _keep_as_last(root, staging)
         done.site[period] = "unchanged"
         return None
     report_dir, previous = root / REPORT_DIR, root / PREVIOUS
@@ -234,6 +235,21 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
     shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
     done.site[period] = "built in full" if everything else "updated"
     return key, sphinx
+
+
+def _keep_as_last(root: Path, staging: Path) -> None:
+    """Make the staged notebooks of a period that is published unchanged `book/report/`, the last build's, which the
+    PDF is printed from."""
+    report_dir = root / REPORT_DIR
+    files = sorted(p.name for p in staging.iterdir() if p.is_file())
+    if report_dir.exists() and files == sorted(p.name for p in report_dir.iterdir() if p.is_file()) and \
+            all(filecmp.cmp(staging / name, report_dir / name, shallow=False) for name in files):
+        shutil.rmtree(staging)
+        return
+    if report_dir.exists():
+        os.rename(report_dir, root / DISCARDED)
+    os.rename(staging, report_dir)
+    shutil.rmtree(root / DISCARDED, ignore_errors=True)
 
 
 def _changed(staging: Path, published: Path) -> bool:

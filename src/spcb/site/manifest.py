@@ -90,6 +90,13 @@ def load(root: Path, edition: str, period: str) -> dict:
         raise BuildError(f"{path}: not a manifest ({exc})") from None
 
 
+def printed(root: Path, edition: str, period: str, target: Path) -> bool:
+    """Whether `target` is the PDF printed from the period's site as it is now published: a build that publishes the
+    period again writes a manifest without the PDF."""
+    record = load(root, edition, period).get("pdf")
+    return bool(record) and target.exists() and record["sha256"] == _sha256(target.read_bytes())
+
+
 def add_pdf(root: Path, edition: str, period: str, printed: Path) -> None:
     """Record the PDF printed for `period` in its manifest."""
     manifest = load(root, edition, period)

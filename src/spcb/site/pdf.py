@@ -6,7 +6,8 @@ browser, which is not possible here).
 
 The same book prints to the same bytes: the PDF's creation and modification dates are midnight UTC of the
 cut-off, or SOURCE_DATE_EPOCH when it is set, and a link to a place in the book stays inside the PDF rather
-than naming the folder it was printed in. Its SHA-256 goes into the period's manifest.
+than naming the folder it was printed in. Its SHA-256 goes into the period's manifest, and it is printed again
+only when the period's site has been published again since (see `manifest.printed`).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import html
 import os
 import re
 import shutil
+import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -114,7 +116,10 @@ def pdf(period: str, root: str | Path = ".", edition: str = DEFAULT, chromium: s
     recorded = parameters(executed_notebooks(root, edition, period)[0])
     as_of, title = recorded["as_of"], editions.load((root / REPORT_DIR / recorded["data_dir"]).resolve()).title
     when = _date(as_of)
-    manifest.load(root, edition, period)  # before printing, so that a build without a manifest fails at once
+    target = root / "_build" / "pdf" / f"{edition}-{period}.pdf"
+    if manifest.printed(root, edition, period, target):  # also: a build without a manifest fails at once
+        print(f"{target.name}: the site has not changed since it was printed", file=sys.stderr)
+        return target
     output = root / "_build" / ".single"
     shutil.rmtree(output, ignore_errors=True)
     jupyter_book(root, output, root / "_build" / "logs" / "jupyter-book-singlehtml.log", title, builder="singlehtml")
@@ -124,7 +129,6 @@ def pdf(period: str, root: str | Path = ".", edition: str = DEFAULT, chromium: s
     # Sphinx links a place in the single page through the page's own path, which the copy at the root lacks.
     page.write_text((single / landing).read_text(encoding="utf-8").replace(f'href="{landing}#', 'href="#'),
                     encoding="utf-8")
-    target = root / "_build" / "pdf" / f"{edition}-{period}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not Path(chromium).exists():
         raise BuildError(f"{chromium}: Chromium is needed to print the PDF; install Debian's chromium package")
