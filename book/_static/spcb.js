@@ -10,17 +10,17 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// The period selector: every built period, from periods.json at the site's root (beside the period folders).
-document.addEventListener("DOMContentLoaded", async () => {
+// The period selector: every built period, from periods.js beside the period folders, loaded as a script rather
+// than fetched, so that it also works on a site opened from disk (file://). Without it, no selector.
+document.addEventListener("DOMContentLoaded", () => {
   const periodRoot = new URL(document.documentElement.dataset.content_root || "./", location.href);
-  let periods;
-  try {
-    const response = await fetch(new URL("../periods.json", periodRoot));
-    if (!response.ok) return;
-    periods = await response.json();
-  } catch (error) {
-    return;  // opened from a file, or a single period: no selector
-  }
+  const list = document.createElement("script");
+  list.src = new URL("../periods.js", periodRoot).href;
+  list.addEventListener("load", () => periodSelector(periodRoot, window.spcbPeriods));
+  document.head.append(list);
+});
+
+function periodSelector(periodRoot, periods) {
   const current = periodRoot.pathname.split("/").filter(Boolean).pop();
   const rest = location.href.slice(periodRoot.href.length);
   const nav = document.createElement("nav");
@@ -43,4 +43,4 @@ document.addEventListener("DOMContentLoaded", async () => {
   nav.append(label, select, all);
   const place = document.querySelector(".bd-sidebar-primary .sidebar-primary-items__start") || document.body;
   place.prepend(nav);
-});
+}

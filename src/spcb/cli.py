@@ -32,8 +32,9 @@ from .plan.schema import PlanError, load_dir
 from .report import catalogue, narrative, tables
 from .report.context import PageContext
 from .report.narrative import NarrativeError
-from .site import build, pdf, verify
-from .site.project import BuildError, find_root
+from .site import build, pdf, serve, verify
+from .site.cache import Cache
+from .site.project import BuildError, find_root, held
 
 
 class UsageError(ValueError):
@@ -79,6 +80,20 @@ def _parser() -> argparse.ArgumentParser:
     period_options(run, many=True)
     run.add_argument("--jobs", type=_positive, default=CORES,
                      help="notebooks run at once, at most the number of cores (default: cores)")
+    run.add_argument("--no-cache", action="store_true",
+                     help="execute every notebook, and build every page, even where nothing it reads has changed")
+    run.add_argument("--fresh-kernels", action="store_true",
+                     help="run each notebook in a kernel of its own instead of a warm kernel kept for many")
+
+    cached = commands.add_parser("cache", help="the cache of executed notebooks in _build/cache/")
+    cached.add_argument("action", choices=["clear"], help="clear: remove every cached notebook")
+    cached.add_argument("--root", default=".", help="project folder (default: the current one)")
+
+    preview = commands.add_parser("serve", help="build a period and serve it on this computer, building it again and "
+                                                "reloading the open page whenever its commentary, plan or data change")
+    period_options(preview)
+    preview.add_argument("--port", type=serve.port, default=serve.PORT,
+                         help=f"port on 127.0.0.1, 0 for any free one (default: {serve.PORT})")
 
     table = commands.add_parser("table", help="print a table of the report")
     table.add_argument("name", choices=["milestones"])
@@ -192,8 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check(args)
         if args.command == "build":
-            index = build.build(args.period, args.as_of, _data(args), args.jobs, args.root)
+            index = build.build(args.period, args.as_of, _data(args), args.jobs, args.root,
+                                use_cache=not args.no_cache, warm=not args.fresh_kernels)
             print(f"The site is built: {index}")
+        elif args.command == "cache":
+            root = find_root(args.root)
+            with held(root):  # not while a build reads it
+                removed = Cache(root).clear()
+            print(f"The cache is cleared ({removed / 2**20:.1f} MB removed)")
+        elif args.command == "serve":
+            serve.serve(args.period, args.as_of, _data(args), args.root, args.port, ERRORS + (OSError,))
         elif args.command == "table":
             sys.stdout.write(_table(args))
         elif args.command == "pdf":

@@ -1,6 +1,7 @@
 """The site's root and each edition's: the root lists the editions built; an edition's folder holds the period
-selector's list (`periods.json`), an archive page of every period built, and an index.html that opens the latest
-period. The period selector and the archive stay within their edition.
+selector's list (`periods.json`, and `periods.js`, the same list as a script setting `window.spcbPeriods`, which a
+page opened from disk can load where it cannot fetch a file), an archive page of every period built, and an
+index.html that opens the latest period. The period selector and the archive stay within their edition.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def _periods(folder: Path) -> list[str]:
 
 
 def write_archive(html: Path, edition: Edition) -> Path:
-    """Rewrite `edition`'s folder of the site (its periods.json, archive and index) and the site's root, which
-    lists every edition built; return the edition's index.html."""
+    """Rewrite `edition`'s folder of the site (its periods.json and periods.js, archive and index) and the site's
+    root, which lists every edition built; return the edition's index.html."""
     folder = html / edition.name
     periods = _periods(folder) if folder.is_dir() else []
     if not periods:
@@ -38,6 +39,7 @@ def write_archive(html: Path, edition: Edition) -> Path:
     title = markup.escape(edition.title)
     (folder / TITLE).write_text(edition.title + "\n", encoding="utf-8")
     (folder / "periods.json").write_text(json.dumps(periods) + "\n", encoding="utf-8")
+    (folder / "periods.js").write_text(f"window.spcbPeriods = {json.dumps(periods)};\n", encoding="utf-8")
     items = "".join(f'<li><a href="{p}/index.html">{Month.parse(p).name}</a></li>' for p in reversed(periods))
     (folder / "archive.html").write_text(PAGE.format(
         head="", title=title, body=f"<p>Every reporting period built, latest first.</p><ul>{items}</ul>"
