@@ -104,7 +104,7 @@ def test_jobs_must_be_a_positive_whole_number(jobs):
 
 def test_more_jobs_than_cores_are_capped_with_a_note(monkeypatch, capsys):
     asked = []
-    monkeypatch.setattr(cli.build, "build", lambda periods, as_of, data, jobs, root: asked.append(jobs) or "index")
+    monkeypatch.setattr(cli.build, "build", lambda periods, as_of, data, jobs, root, **_: asked.append(jobs) or "x")
     assert cli.main(["build", "--period", "2014-11", "--jobs", "1000"]) == 0
     assert asked == [cli.CORES]
     assert capsys.readouterr().err == (f"spcb: note: --jobs 1000 is more than the {cli.CORES} cores; running "
@@ -194,3 +194,21 @@ def test_new_period_command(tmp_path):
     assert "Wrote 7 commentary files" in result.stdout and "reduce-property-crime.md" in result.stdout
     again = run("new-period", "2014-12", "--data", str(tmp_path))
     assert again.returncode == 1 and "commentary already exists for 2014-12" in again.stderr
+
+
+def test_build_passes_no_cache_and_fresh_kernels_on(monkeypatch):
+    asked = []
+    monkeypatch.setattr(cli.build, "build", lambda periods, as_of, data, jobs, root, **how: asked.append(how) or "x")
+    assert cli.main(["build", "--period", "2014-11"]) == 0
+    assert cli.main(["build", "--period", "2014-11", "--no-cache", "--fresh-kernels"]) == 0
+    assert asked == [{"use_cache": True, "warm": True}, {"use_cache": False, "warm": False}]
+
+
+def test_cache_clear_empties_the_cache(tmp_path, capsys):
+    (tmp_path / "_config.yml").write_text("title: x\n")
+    (tmp_path / "_toc.yml").write_text("root: x\n")
+    (tmp_path / "_build" / "cache" / "entries" / "ab").mkdir(parents=True)
+    (tmp_path / "_build" / "cache" / "entries" / "ab" / "notebook.ipynb").write_bytes(b"x" * 2**20)
+    assert cli.main(["cache", "clear", "--root", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "The cache is cleared (1.0 MB removed)\n"
+    assert not (tmp_path / "_build" / "cache").exists()

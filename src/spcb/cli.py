@@ -1,5 +1,5 @@
-"""The `spcb` command: start an edition, ingest its data, build its book, print the milestone table, verify
-notebooks, write the demo extract.
+"""The `spcb` command: start an edition, ingest its data, build its book (or preview it live with `serve`), clear
+the notebook cache, print the milestone table, verify notebooks, write the demo extract.
 
 Every command works on one edition: `--edition NAME` (the folder `data/editions/NAME/` of the project), or
 `--data FOLDER` (an edition's folder anywhere), or by default the West Midlands demonstration edition.

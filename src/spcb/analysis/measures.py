@@ -35,6 +35,7 @@ class Extract:
     demonstration: bool
     coverage: Coverage = field(default=None, compare=False, repr=False)
     granularity: str = "daily"
+    _rows: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if self.coverage is None:
@@ -51,6 +52,12 @@ class Extract:
     @property
     def series(self) -> set[str]:
         return set(self.counts["series"].unique())
+
+    def rows(self, series: str) -> pd.DataFrame:
+        """The counts of one series, picked out once: a page asks for the same series many times."""
+        if series not in self._rows:
+            self._rows[series] = self.counts[self.counts["series"] == series]
+        return self._rows[series]
 
     def require(self, series: str) -> None:
         if series not in self.series:
@@ -97,10 +104,8 @@ class YearToDate:
 
 
 def _total(extract: Extract, series: str, start: date, end: date) -> int:
-    counts = extract.counts
-    mask = ((counts["series"] == series) & (counts["date"] >= pd.Timestamp(start))
-            & (counts["date"] <= pd.Timestamp(end)))
-    return int(counts.loc[mask, "count"].sum())
+    rows = extract.rows(series)
+    return int(rows.loc[(rows["date"] >= pd.Timestamp(start)) & (rows["date"] <= pd.Timestamp(end)), "count"].sum())
 
 
 def year_to_date(extract: Extract, series: str, window: Window) -> YearToDate:
@@ -121,7 +126,7 @@ def monthly(extract: Extract, series: str, window: Window, years: int = 3) -> pd
     first_year = FinancialYear(window.financial_year.start_year - years + 1)
     months = [m for fy in range(first_year.start_year, window.financial_year.start_year + 1)
               for m in FinancialYear(fy).months() if m <= last and extract.coverage.complete(series, m)]
-    rows = extract.counts[extract.counts["series"] == series]
+    rows = extract.rows(series)
     by_month = rows.groupby(rows["date"].dt.to_period("M"))["count"].sum()
     return pd.DataFrame({
         "month": months,
