@@ -227,3 +227,18 @@ def test_a_rebuild_executes_exactly_the_pages_whose_inputs_changed_and_publishes
     build.build(PERIOD, None, data, workers=2, root=root, use_cache=False)
     assert done(root)["site"] == "built in full" and len(done(root)["executed"]) == 13
     assert site(root) == cached
+
+
+def test_the_pdf_is_printed_again_only_after_the_site_was_published_again(tmp_path):
+    from spcb.site import manifest
+    target = tmp_path / "_build" / "pdf" / "west-midlands-2014-11.pdf"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"%PDF printed")
+    record = manifest.location(tmp_path, "west-midlands", PERIOD)
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"edition": "west-midlands", "period": PERIOD, "files": {}}))  # no PDF yet
+    assert not manifest.printed(tmp_path, "west-midlands", PERIOD, target)
+    manifest.add_pdf(tmp_path, "west-midlands", PERIOD, target)
+    assert manifest.printed(tmp_path, "west-midlands", PERIOD, target)
+    target.write_bytes(b"%PDF changed by hand")
+    assert not manifest.printed(tmp_path, "west-midlands", PERIOD, target)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
@@ -49,7 +50,7 @@ class Extract:
     def last_date(self) -> date:
         return self.counts["date"].max().date()
 
-    @property
+    @cached_property
     def series(self) -> set[str]:
         return set(self.counts["series"].unique())
 

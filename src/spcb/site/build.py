@@ -43,6 +43,7 @@ import json
 import os
 import shutil
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..ingest.lock import rename
@@ -95,11 +96,13 @@ def _replace(new: Path, current: Path) -> None:
 
 
 def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Path | None = None,
-          workers: int | None = None, root: str | Path = ".", use_cache: bool = True, warm: bool = True) -> Path:
+          workers: int | None = None, root: str | Path = ".", use_cache: bool = True, warm: bool = True,
+          kernels: Kernels | None = None) -> Path:
     """Build the site of each period of the edition in `data_dir` (by default, the default edition) into
     `_build/html/<edition>/<period>/`, then the edition's archive and the site's list of editions; return the
     path of the edition's index.html (which opens its latest period). Without `use_cache`, every notebook is
-    executed; without `warm`, each in a kernel of its own."""
+    executed; without `warm`, each in a kernel of its own. `kernels`, kept by the caller from one build to the
+    next (as `spcb serve` does), saves starting them for each build."""
     periods = [periods] if isinstance(periods, str) else list(dict.fromkeys(periods))
     if as_of and len(periods) > 1:
         raise BuildError("--as-of applies to one period; build the periods one at a time to give each a cut-off")
@@ -108,7 +111,8 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
     edition, plan = editions.load(data), load_dir(data)
     if not edition.about.exists():
         raise BuildError(f"{edition.about}: no page about the data; expected the edition's about.md (see `spcb init`)")
-    with held(root), Store(data).held(), Kernels(workers or os.cpu_count() or 1, warm) as kernels:
+    own = Kernels(workers or os.cpu_count() or 1, warm) if kernels is None else nullcontext(kernels)
+    with held(root), Store(data).held(), own as kernels:
         _recover(root)
         windows = [context.window(data, period, as_of) for period in periods]
         for window in windows:  # every period checked before any notebook runs
@@ -125,7 +129,7 @@ class Done:
     """What a build did and why: the notebooks it executed, those it reused, how it built each site."""
 
     def __init__(self, kernels: Kernels):
-        self.kernels = kernels
+        self.kernels, self.started = kernels, kernels.started
         self.executed: dict[str, dict[str, str]] = {}
         self.reused: dict[str, list[str]] = {}
         self.site: dict[str, str] = {}
@@ -145,7 +149,7 @@ class Done:
         path.write_text(json.dumps({
             "executed": {keyed(p, page): why for p, pages in self.executed.items() for page, why in pages.items()},
             "reused": [keyed(p, page) for p, pages in self.reused.items() for page in pages],
-            "kernels_started": self.kernels.started,
+            "kernels_started": self.kernels.started - self.started,
             "site": self.site if many else next(iter(self.site.values())),
         }, indent=1) + "\n", encoding="utf-8")
 

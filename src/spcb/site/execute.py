@@ -209,6 +209,10 @@ class Kernels:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the workers and their kernels."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None

@@ -6,8 +6,8 @@
   and `.tmp` files). Changes are gathered until none has come for `STEP` ms (or for at most `DEBOUNCE` ms), then
   handled at once; changes made during a build are handled after it.
 - What it does: a change to a page's text (commentary, plan or the page about the data: `PAGES`) builds the period
-  again (`site.build`); any other change is to data, so the edition's inputs are first ingested again, as by
-  `spcb ingest --edition`. When serve starts, it does both.
+  again (`site.build`, with the same warm kernels from one build to the next); any other change is to data, so the
+  edition's inputs are first ingested again, as by `spcb ingest --edition`. When serve starts, it does both.
 - What it says: where it serves the period's page, then one line per build: what changed and the seconds taken, or
   the error in one line (`spcb: error: ...`), after which the last good site stays served.
 - The server: the project's `_build/html/`, on 127.0.0.1 only, never another interface, on `--port` (`PORT`, or 0
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from ..ingest import store
 from ..plan import edition as editions
 from ..report import narrative
 from . import build
+from .execute import Kernels
 from .project import BuildError, find_root
 
 HOST = "127.0.0.1"
@@ -157,6 +159,7 @@ class Preview:
     root: Path
     server: Server
     errors: tuple[type[Exception], ...]  # refusals to print in one line, the last good site kept
+    kernels: Kernels  # kept warm from one build to the next
 
     def update(self, why: str, ingest: bool) -> None:
         """Ingest the edition's inputs if asked, then build the period; say which, and how long it took, or why
@@ -165,7 +168,7 @@ class Preview:
         try:
             if ingest:
                 store.ingest(list(editions.load(self.data).inputs), self.data)
-            build.build(self.period, self.as_of, self.data, root=self.root)
+            build.build(self.period, self.as_of, self.data, root=self.root, kernels=self.kernels)
         except self.errors as exc:
             print(f"spcb: error: {exc}", file=sys.stderr, flush=True)
             return
@@ -188,7 +191,7 @@ def serve(period: str, as_of: str | None, data_dir: str | Path, root: str | Path
           f"{address}/{edition.name}/{period}/index.html", flush=True)
     inputs = [path for path in edition.inputs if path.exists() and not path.is_relative_to(data)]
     print(f"Watching {data} and its inputs; Ctrl-C stops.", flush=True)
-    preview = Preview(period, as_of, data, root, server, errors)
+    preview = Preview(period, as_of, data, root, server, errors, Kernels(os.cpu_count() or 1))
     try:
         preview.update("on start", ingest=True)
         for changes in watchfiles.watch(data, *inputs, watch_filter=Sources(data), step=STEP, debounce=DEBOUNCE):
@@ -197,5 +200,6 @@ def serve(period: str, as_of: str | None, data_dir: str | Path, root: str | Path
     except KeyboardInterrupt:
         pass
     finally:
+        preview.kernels.close()
         server.shutdown()
         server.server_close()
