@@ -89,7 +89,35 @@ def window(data_dir: str | Path, period: str | Month, as_of: str | date | None =
 
 def read(data_dir: Path) -> tuple[Edition, Plan, store.Store, pd.DataFrame, pd.DataFrame, Coverage]:
     """The edition, its plan and store, the rows of its extract's table, the extract's counts (with the edition's
-    series added up) and what they cover."""
+    series added up) and what they cover.
+
+    The last edition read is kept while none of its files has changed (each the same file, size and modification
+    time: the store replaces a table by renaming a new file over it), since a warm kernel runs page after page of
+    one edition (see `session`) and a build reads it for each period. Pages never change what they are given."""
+    identity = _identity(Path(data_dir))
+    if _LAST.get("identity") != identity:
+        _LAST.clear()
+        _LAST.update(identity=identity, read=_read(Path(data_dir)))
+    return _LAST["read"]
+
+
+_LAST: dict = {}
+
+
+def _identity(data_dir: Path) -> tuple:
+    files = [data_dir.resolve() / editions.FILE, *sorted((data_dir / "plan").glob("*")),
+             *sorted(store.Store(data_dir).root.glob("*"))]
+    return tuple((str(p), s.st_ino, s.st_size, s.st_mtime_ns) for p in files if (s := _stat(p)))
+
+
+def _stat(path: Path):
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+def _read(data_dir: Path) -> tuple[Edition, Plan, store.Store, pd.DataFrame, pd.DataFrame, Coverage]:
     edition, plan = editions.load(data_dir), load_dir(data_dir)
     found = store.Store(data_dir)
     rows = found.table(edition.extract)

@@ -201,6 +201,7 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
         else:
             todo.append(job)
             executed[job.page] = cache.why(place, digests) if cache else "--no-cache"
+    todo.sort(key=lambda job: -len(keys[job.page][1]))  # the pages reading most, which take longest, first
     failures = kernels.run(todo, staging, build_dir / "logs")
     if failures:
         kept = build_dir / "failed"
