@@ -11,12 +11,16 @@ and is in the April file), so each search is dated, and its month checked, in Eu
 A street crime's local authority is its LSOA's in the LSOA lookup, which is ingested with or before the street
 files. A row with no LSOA code (the location is not known) keeps no local authority; an LSOA code the lookup
 lacks is refused, once every cell of the file has passed its own checks.
+
+Street crime and outcomes are counted before their cells are checked: each distinct row is checked once, as its
+first line, so a bad cell is still refused at the first line that has it.
 """
 from __future__ import annotations
 
 import re
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from .contract import InputError, force_name
@@ -64,19 +68,19 @@ def _police_uk_counts(source: Source, table: str, category: str, canonical: str,
         "lsoa_code": source.column("LSOA code"),
         canonical: source.column(category),
         **(extra or {}),
-        "count": 1,
     })
-    rows = source.validated(table, rows, {"month": "Month", "force": "Falls within", "lsoa_code": "LSOA code",
-                                          canonical: category})
-    keys = [c for c in rows.columns if c != "count"]
-    counted = rows.groupby(keys, as_index=False, sort=True)["count"].sum()
-    return Parsed(table, counted, len(rows))
+    group = rows.groupby(list(rows.columns), sort=False, dropna=False).ngroup()  # numbered as first met
+    distinct = rows[~group.duplicated()].assign(count=np.bincount(group))
+    counted = source.validated(table, distinct, {"month": "Month", "force": "Falls within", "lsoa_code": "LSOA code",
+                                                 canonical: category})
+    keys = [c for c in counted.columns if c != "count"]
+    return Parsed(table, counted.sort_values(keys, ignore_index=True), len(rows))
 
 
 def _street(source: Source, context: Context) -> Parsed:
     lsoa = source.column("LSOA code")
     lookup = context.lookup("lsoa")
-    local_authority = lsoa.map(dict(zip(lookup["code"], lookup["parent_name"])))
+    local_authority = lsoa.map(pd.Series(lookup["parent_name"].to_numpy(), index=lookup["code"]))
     parsed = _police_uk_counts(source, "street_crime", "Crime type", "crime_type",
                                {"local_authority": local_authority.fillna("")})
     source.refuse(local_authority.isna() & (lsoa != ""), "LSOA code", "an LSOA code in the LSOA lookup; ingest the "

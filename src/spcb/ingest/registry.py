@@ -16,11 +16,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from . import census, force, homeoffice, mopac, mps, ons, policeuk
 from .contract import InputError, character, shown
-from .source import Context, Format, Parsed, Source, check_shape, records, semicolons_or_tabs
+from .source import Context, Format, Parsed, Source, records, semicolons_or_tabs, text_table
 
 FORMATS = tuple(sorted((*ons.FORMATS, *homeoffice.FORMATS, *policeuk.FORMATS, *force.FORMATS, *census.FORMATS,
                         *mps.FORMATS, *mopac.FORMATS), key=lambda fmt: fmt.table != "lookup"))
@@ -50,11 +48,9 @@ def read_as(fmt: Format, path: Path, context: Context) -> Parsed:
     """Read a file of a recognised format, checking its `extract.yml` and its shape first (no truncated or ragged
     lines)."""
     meta = force.extract_metadata(path, required=fmt in force.FORMATS)
-    header, rows, lines = records(path, separator=fmt.separator)
-    check_shape(path, header, rows, lines)
-    if not rows:
+    header, frame, lines = text_table(path, separator=fmt.separator)
+    if frame.empty:
         raise InputError(f"{path}:2:1: the file has a header but no rows")
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
     latest = min([(context.today, "the day of this ingest"),
                   *([(meta["published"], "the publication date in extract.yml")] if "published" in meta else [])])
     parsed = fmt.read(Source(path, header, frame, lines, latest), context)

@@ -8,20 +8,32 @@ cell an importer reads is checked, so an error names the file, the line and colu
 them (a quoted cell may span lines), what was found as written, and what was expected. A whole number is
 written with ASCII digits, with or without commas between groups of three (1,234; never 12,34), and is at most
 1,000,000,000 either side of zero; a date is written with ASCII digits.
+
+A file is read in bulk (by pyarrow) when its bytes leave no room for doubt: no quote or NUL byte, a header line,
+no cell longer than the `csv` module allows, and a visible ASCII character on every line, so that each line (ended
+by LF, CRLF or CR, as the `csv` module ends them) is one row split at the separator. Any other file, or one the
+bulk reader refuses (a line with too few or too many fields, text that is not UTF-8), is read line by line by the
+`csv` module, which reads a file the bulk reader accepts the same way and says exactly what is wrong with one it
+does not.
 """
 from __future__ import annotations
 
 import csv
 import gzip
 import io
+import re
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as arrow_csv
 
 from .contract import LARGEST, TABLES, InputError, force_name, shown, validate
 from .yamlfile import position
@@ -47,7 +59,7 @@ class Parsed:
 class Source:
     """A CSV file read as text, with the means to point at any of its cells."""
 
-    def __init__(self, path: Path, header: list[str], frame: pd.DataFrame, lines: list[int],
+    def __init__(self, path: Path, header: list[str], frame: pd.DataFrame, lines: Sequence[int],
                  latest: tuple[date, str] | None = None):
         self.path, self.header, self.frame = path, header, frame
         self.lines = lines  # the line each row of `frame` starts on, as a text editor counts lines
@@ -75,7 +87,7 @@ class Source:
             raise self.fail(int(bad.to_numpy().nonzero()[0][0]), column, expected)
 
     def column(self, name: str) -> pd.Series:
-        return self.frame[name].str.strip()
+        return each_distinct(self.frame[name], str.strip)
 
     def numbers(self, name: str) -> pd.Series:
         """A column of whole numbers; a cell that is not one, or is too large to be a count, is an error."""
@@ -105,7 +117,7 @@ class Source:
     def forces(self, name: str, allow_empty: bool = False) -> pd.Series:
         """A column of force names, in their canonical spelling; an unknown force is an error."""
         raw = self.column(name)
-        names = raw.map(lambda v: force_name(v) or "")
+        names = each_distinct(raw, lambda value: force_name(value) or "")
         self.refuse((names == "") & ~((raw == "") & allow_empty), name, "the name of a police force area")
         return names
 
@@ -114,9 +126,17 @@ class Source:
         self.refuse(self.frame.duplicated(), column, "each line once (this one repeats an earlier line)")
 
     def validated(self, table: str, frame: pd.DataFrame, origin: dict[str, str]) -> pd.DataFrame:
-        """Check one canonical row per source row; `origin` maps canonical columns to the file's columns."""
+        """Check canonical rows, each indexed by the source row it stands for; `origin` maps canonical columns to
+        the file's columns."""
         return validate(table, frame, lambda index, column: self.where(index, origin.get(column, column)),
                         lambda index, column: self.written(index, origin.get(column, column)))
+
+
+def each_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """`function` of each cell of a column of text, called once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    return pd.Series(np.array([function(value) for value in distinct], dtype=object)[codes], index=values.index,
+                     name=values.name)
 
 
 @dataclass(frozen=True)
@@ -199,6 +219,51 @@ def records(path: Path, header_only: bool = False,
         unclosed = " (a quote opened on this line is never closed)" if "end of data" in str(exc) else ""
         raise InputError(f"{path}:{line}:1: cannot be read as CSV: {str(exc).splitlines()[0]}{unclosed}") from None
     return [h.strip() for h in header or []], rows, lines
+
+
+def text_table(path: Path, separator: str = ",") -> tuple[list[str], pd.DataFrame, Sequence[int]]:
+    """The header of a CSV file, its rows as a frame of text and the line each starts on, every row checked to be
+    as long as the header and free of NUL bytes (`check_shape`); in bulk where the module's rule allows."""
+    bulk = _bulk(path, separator)
+    if bulk is not None:
+        return bulk
+    header, rows, lines = records(path, separator=separator)
+    check_shape(path, header, rows, lines)
+    return header, pd.DataFrame(rows, columns=header, dtype=object), lines
+
+
+def _bulk(path: Path, separator: str) -> tuple[list[str], pd.DataFrame, range] | None:
+    """The file read by pyarrow, or None where it is not plain enough to be read so (see the module's rule)."""
+    data = path.read_bytes()
+    try:
+        data = (gzip.decompress(data) if data.startswith(GZIP_SIGNATURE) else data).removeprefix(BOM)
+        first = re.match(rb"[^\r\n]*", data).group()
+        header = first.decode("utf-8").split(separator)
+    except (gzip.BadGzipFile, EOFError, zlib.error, UnicodeDecodeError):
+        return None
+    if not first or len(first) == len(data) or b'"' in data or b"\0" in data:
+        return None
+    names = [str(i) for i in range(len(header))]
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(data), arrow_csv.ReadOptions(skip_rows=1, column_names=names),
+            arrow_csv.ParseOptions(delimiter=separator, quote_char=False, ignore_empty_lines=False),
+            arrow_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return None
+    if not table.num_rows:
+        return None
+    unseen = pa.array(np.arange(table.num_rows))  # the rows not yet known to have a visible character
+    for column in table.columns:
+        if pc.max(pc.binary_length(column)).as_py() > csv.field_size_limit():
+            return None
+        if len(unseen):
+            unseen = unseen.filter(pc.invert(pc.match_substring_regex(column.take(unseen), "[!-~]")))
+    if len(unseen):
+        return None
+    frame = table.to_pandas()
+    frame.columns = header = [h.strip() for h in header]
+    return header, frame, range(2, table.num_rows + 2)
 
 
 def check_shape(path: Path, header: list[str], rows: list[list[str]], lines: list[int]) -> None:

@@ -205,19 +205,45 @@ def ingest(paths: list[str | Path], data_dir: str | Path, today: date | None = N
         return _ingest(files, store, today)
 
 
+class _Staged:
+    """A table as this ingest leaves it, held in blocks by its key (`Table.key`) so that a file's rows replace whole
+    blocks without the table being copied; it is put together and sorted only when read or written."""
+
+    def __init__(self, table: Table, frame: pd.DataFrame):
+        self.table, self._frame, self._empty = table, frame, frame.iloc[:0]
+        self.blocks = {key: block for key, block in frame.groupby(_keys(table, frame), sort=False)}
+
+    def replace(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Put `rows` in, each of their blocks replacing the block of the same key; the rows replaced."""
+        keys = _keys(self.table, rows)
+        replaced = [self.blocks.pop(key) for key in keys.unique() if key in self.blocks]
+        self.blocks.update((key, block) for key, block in rows.groupby(keys, sort=False))
+        self._frame = None
+        return pd.concat(replaced) if replaced else self._empty
+
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            combined = pd.concat(self.blocks.values()) if self.blocks else self._empty
+            self._frame = combined.sort_values(self.table.column_names + [SOURCE], kind="stable", ignore_index=True)
+        return self._frame
+
+
 def _ingest(files: list[Path], store: Store, today: date | None) -> list[FileResult]:
     log = store.log()
     known = {entry["sha256"] for entry in log}
-    staged: dict[str, pd.DataFrame] = {}
+    staged: dict[str, _Staged] = {}
+    lookups: dict[str, pd.DataFrame] = {}  # by kind, as staged now: emptied when a lookup file is staged
 
-    def current(name: str) -> pd.DataFrame:
+    def current(name: str) -> _Staged:
         if name not in staged:
-            staged[name] = store.table(name)
+            staged[name] = _Staged(TABLES[name], store.table(name))
         return staged[name]
 
     def lookup(kind: str) -> pd.DataFrame:
-        rows = current("lookup")
-        return rows[rows["lookup"] == kind]
+        if kind not in lookups:
+            rows = current("lookup").frame()
+            lookups[kind] = rows[rows["lookup"] == kind]
+        return lookups[kind]
 
     context = Context(lookup, today)
     results, pending = [], []
@@ -233,17 +259,12 @@ def _ingest(files: list[Path], store: Store, today: date | None) -> list[FileRes
         parsed = registry.read_as(fmt, path, context)
         table = TABLES[parsed.table]
         rows = parsed.frame.assign(**{SOURCE: digest[:16]})
-        existing = current(parsed.table)
-        old_keys, new_keys = _keys(table, existing), _keys(table, rows)
-        replaced = existing[old_keys.isin(set(new_keys))]
+        replaced = current(parsed.table).replace(rows)
+        if parsed.table == "lookup":
+            lookups.clear()
         blocks = [{"file": names.get(source, source), "rows": len(group),
                    "periods": sorted(_keys(table, group).unique())}
                   for source, group in replaced.groupby(SOURCE, sort=True)]
-        kept = existing[~old_keys.isin(set(new_keys))]
-        combined = (pd.concat([kept, rows], ignore_index=True) if len(kept)
-                    else rows.reindex(columns=existing.columns).reset_index(drop=True))
-        staged[parsed.table] = combined.sort_values(table.column_names + [SOURCE], kind="stable",
-                                                    ignore_index=True)
         first, last = _period(table, rows)
         result = FileResult(str(path), digest, "ingested", fmt.name, parsed.table, parsed.title,
                             parsed.demonstration, parsed.rows_read, parsed.rows_read - sum(parsed.rejected.values()),
@@ -251,7 +272,8 @@ def _ingest(files: list[Path], store: Store, today: date | None) -> list[FileRes
         results.append(result)
         names[digest[:16]] = path.name
     if pending:
-        _write(store, staged, log + [_entry(r) for r in results if r.status == "ingested"])
+        _write(store, {name: table.frame() for name, table in staged.items()},
+               log + [_entry(r) for r in results if r.status == "ingested"])
     return results
 
 
