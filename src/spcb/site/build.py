@@ -113,6 +113,7 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
         raise BuildError(f"{edition.about}: no page about the data; expected the edition's about.md (see `spcb init`)")
     own = Kernels(workers or os.cpu_count() or 1, warm) if kernels is None else nullcontext(kernels)
     with held(root), Store(data).held(), own as kernels:
+        kernels.start()  # the workers start while the inputs are read; a kernel only if a notebook is to run
         _recover(root)
         windows = [context.window(data, period, as_of) for period in periods]
         for window in windows:  # every period checked before any notebook runs
@@ -183,7 +184,6 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
     """Take each notebook of one period from the cache or execute it, and unless nothing changed, put them and the
     edition's page about the data in `book/report/` and build the site from them (step 1); return the site's key
     and Jupyter Book's folder, or None if nothing changed."""
-    os.environ["PYTHONHASHSEED"] = "0"
     build_dir, period = root / "_build", str(window.period)
     staging = root / STAGING
     shutil.rmtree(staging, ignore_errors=True)

@@ -18,6 +18,9 @@ An executed notebook is published, so it must be the same bytes whenever the sam
 id is the template's name and the cell's place, cells keep no execution times or papermill records, the
 notebook's papermill record keeps no times or durations, and its paths are relative to the notebook's folder.
 
+A notebook whose kernel would not start (a port taken meanwhile by another process, a kernel that dies before it
+answers on a busy machine) is also run again once on a new kernel.
+
 A worker dies with the process that started it, however that ends: on Linux each worker asks for SIGKILL when its
 parent dies (`prctl(PR_SET_PDEATHSIG)`), and each kernel ends within a second of its worker, since ipykernel polls
 the pid of the process that started it. A worker that ends normally shuts its kernel down first.
@@ -130,9 +133,15 @@ def _register_engine() -> None:
 
 def _worker(parent: int, warm: bool) -> None:
     die_with(parent)
+    import papermill  # noqa: F401  (while the build still reads its inputs: see `Kernels.start`)
+
     if warm:
         _register_engine()
         Finalize(_KERNEL, _KERNEL.discard, exitpriority=10)
+
+
+def _started() -> None:
+    """Nothing: a task that makes the pool start a worker."""
 
 
 def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
@@ -154,17 +163,15 @@ def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
             papermill.execute_notebook(str(job.template), str(output), parameters=job.parameters, cwd=str(out_dir),
                                        progress_bar=False, log_output=False, kernel_name="python3",
                                        start_timeout=KERNEL_START, engine_name=ENGINE if warm else None)
-        except DeadKernelError:
-            _KERNEL.discard()
-            if attempt == 2:
-                return Outcome(job.page, f"{job.template.name} (page {job.page}): its kernel died twice", kernels)
-            continue
         except PapermillExecutionError as exc:
             return Outcome(job.page, f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
                            f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip(), kernels)
-        except Exception as exc:  # a kernel that would not start, a template that cannot be read
+        except Exception as exc:  # a kernel that died, or would not start (a port taken meanwhile, a busy machine)
             _KERNEL.discard()
-            return Outcome(job.page, f"{job.template.name} (page {job.page}): {type(exc).__name__}: {exc}", kernels)
+            if attempt == 2:
+                died = "its kernel died twice" if isinstance(exc, DeadKernelError) else f"{type(exc).__name__}: {exc}"
+                return Outcome(job.page, f"{job.template.name} (page {job.page}): {died}", kernels)
+            continue
         break
     _hide_injected_parameters(output)
     _make_reproducible(output, job.template)
@@ -208,6 +215,16 @@ class Kernels:
     def __enter__(self) -> Kernels:
         return self
 
+    def start(self) -> None:
+        """Start the worker processes (not their kernels, which start with their first notebook), so that they are
+        ready by the time the build knows which notebooks to run."""
+        if self._pool is None:
+            os.environ["PYTHONHASHSEED"] = "0"  # for the kernels, so that no output depends on the order of a set
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker, initargs=(os.getpid(), self.warm))
+            for _ in range(self.workers):
+                self._pool.submit(_started)
+
     def __exit__(self, *exc) -> None:
         self.close()
 
@@ -223,9 +240,7 @@ class Kernels:
         log_dir.mkdir(parents=True, exist_ok=True)
         if not job_list:
             return []
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_worker, initargs=(os.getpid(), self.warm))
+        self.start()
         failures = []
         futures = [self._pool.submit(_execute, job, out_dir, log_dir, self.warm) for job in job_list]
         with tqdm(total=len(job_list), desc="Executing notebooks", unit="notebook", file=sys.stderr) as bar:
