@@ -16,6 +16,9 @@
   whose naive side alone takes minutes), or `--repeat N`. Each case reports the median of each side, the
   ratio naive/spcb, and PASS or MISS against its target. A run that fails is tried once more, from its own reset or
   edit, and that is noted (on a busy machine a kernel can lose its port to another process); twice is an error.
+- serve-edit times what an analyst waits for in `spcb serve`: a sentence appended to the commentary, until the
+  served page shows it (a small process that edits, then polls the page). The server is started, and has built
+  the period, before anything is timed. Its naive side is a full rerun after the same edit.
 - Peak RSS is that of the largest process of the run (`wait4`); the kernels started, and the pages executed and
   reused, come from spcb's `_build/logs/build-report.json` ("?" when there is none).
 - The targets (for a 2-core machine) live here, never in a timed test.
@@ -30,11 +33,13 @@ import gzip
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -329,6 +334,62 @@ def naive_main(spec_file: str) -> int:
     return 0
 
 
+# The live preview: one `spcb serve` for the spcb copy, kept for the serve-edit case.
+
+SERVERS: dict[str, subprocess.Popen] = {}
+SERVED_PAGE = "objective-06-reduce-crime.html"  # the page of COMMENTARY's item
+
+
+def serving(project: Project) -> None:
+    """Before a serve-edit run: naive's copy edited as for commentary-edit; spcb's copy served, once built."""
+    if project.name == "naive":
+        edit_commentary(project)
+        return
+    ensure_built(project)
+    project.edits += 1
+    if project.name in SERVERS:
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(project.scratch / "serve.log", "w", encoding="utf-8")
+    SERVERS[project.name] = subprocess.Popen([SPCB, "serve", "--root", project.root, "--edition", EDITION, "--period",
+                                              PERIOD, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    SERVERS["url"] = f"http://127.0.0.1:{port}/{EDITION}/{PERIOD}/book/report/{SERVED_PAGE}"
+    deadline = time.monotonic() + 600
+    while f"built {PERIOD} in" not in (project.scratch / "serve.log").read_text(encoding="utf-8").lower():
+        if time.monotonic() > deadline or SERVERS[project.name].poll() is not None:
+            raise BenchError("spcb serve did not build the period", "spcb serve did not start")
+        time.sleep(0.2)
+
+
+def serve_edit(project: Project) -> list[list]:
+    return [[sys.executable, __file__, "--serve-edit", SERVERS["url"], project.data / COMMENTARY,
+             f"Served edit {project.edits}."]]
+
+
+def serve_edit_main(url: str, file: str, sentence: str) -> int:
+    """Append `sentence` to `file`, then wait until the page at `url` shows it (at most 120 s)."""
+    with open(file, "a", encoding="utf-8") as text:
+        text.write(f"\n{sentence}\n")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if sentence in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                return 0
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return 1
+
+
+def stop_servers() -> None:
+    for process in (p for p in SERVERS.values() if isinstance(p, subprocess.Popen)):
+        process.terminate()
+        process.wait(timeout=60)
+    SERVERS.clear()
+
+
 # The cases and their targets.
 
 @dataclass
@@ -383,6 +444,9 @@ CASES = {case.name: case for case in [
          ensure_built, naive_build, spcb_build),
     Case("commentary-edit", f"Append a sentence to `{COMMENTARY.as_posix()}`, then build.", "≤ 6 s", _within(6),
          edit_commentary, naive_build, spcb_build),
+    Case("serve-edit", f"With `spcb serve` running, append a sentence to `{COMMENTARY.as_posix()}`; until the served "
+         "page shows it. naive: a full rerun after the same edit.", "≤ 6 s", _within(6), serving, naive_build,
+         serve_edit, builds=False),
     Case("extract-row", "Add one offence to the last row of the edition's extract, then `spcb ingest` and "
          "build (both sides time the same ingest).", "", None, change_extract_row,
          lambda p: spcb_ingest(p) + naive_build(p), lambda p: spcb_ingest(p) + spcb_build(p)),
@@ -416,6 +480,8 @@ def measure(case: Case, projects: list[Project], repeat: int | None) -> Result:
         print(f"{case.name}: error: {error}", flush=True)
         for project in projects:
             project.built = False
+    finally:
+        stop_servers()  # a server would build on the next cases' edits, and hold the project's lock
     return result
 
 
@@ -505,9 +571,12 @@ def main(argv: list[str] | None = None) -> int:
                                                     "case runs, else nowhere)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (the copies and logs)")
     parser.add_argument("--naive", help=argparse.SUPPRESS)  # the naive pipeline's own process
+    parser.add_argument("--serve-edit", nargs=3, help=argparse.SUPPRESS)  # an edit, timed until the page shows it
     args = parser.parse_args(argv)
     if args.naive:
         return naive_main(args.naive)
+    if args.serve_edit:
+        return serve_edit_main(*args.serve_edit)
     sys.path.insert(0, str(Path(__file__).parent))
     os.environ["PYTHONHASHSEED"] = "0"
     started, start = datetime.now(UTC), time.perf_counter()
@@ -517,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
         projects = [make_project(name, folder) for name in SIDES]
         results = [measure(CASES[name], projects, args.repeat) for name in args.case or CASES]
     finally:
+        stop_servers()
         if args.keep:
             print(f"kept: {folder}")
         else:

@@ -139,7 +139,10 @@ class Done:
         executed, reused = self.executed.get(period, {}), self.reused.get(period, [])
         lines = [f"{period}: executed {len(executed)} notebook{'s' * (len(executed) != 1)}, reused {len(reused)} "
                  f"from the cache; site {self.site[period]}"]
-        lines += [f"  executed {page}: {why}" for page, why in executed.items()]
+        by_reason: dict[str, list[str]] = {}
+        for page, why in executed.items():
+            by_reason.setdefault(why, []).append(page)
+        lines += [f"  {why}: {', '.join(pages)}" for why, pages in by_reason.items()]
         print("\n".join(lines), file=sys.stderr)
 
     def write(self, path: Path, many: bool) -> None:
