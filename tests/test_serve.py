@@ -107,7 +107,8 @@ def test_a_failed_build_says_why_in_one_line_and_the_last_good_site_stays(tmp_pa
     ingested, built = [], []
     monkeypatch.setattr(serve.store, "ingest", lambda paths, folder: ingested.append((paths, folder)))
     monkeypatch.setattr(serve.build, "build", lambda *args, **kwargs: built.append(args))
-    preview = serve.Preview("2014-11", None, data, tmp_path, SimpleNamespace(generation=0), (NarrativeError,), None)
+    preview = serve.Preview("2014-11", None, data, tmp_path, SimpleNamespace(generation=0), (NarrativeError,),
+                            SimpleNamespace(prepare=lambda: None))
     preview.update("about.md changed", ingest=False)
     assert (ingested, preview.server.generation) == ([], 1)
     assert re.fullmatch(r"Built 2014-11 in \d+\.\d s \(about\.md changed\)\n", capsys.readouterr().out)

@@ -144,6 +144,11 @@ def _started() -> None:
     """Nothing: a task that makes the pool start a worker."""
 
 
+def _kernel_started() -> None:
+    """Start this worker's kernel, if it has none, for the notebooks to come."""
+    _KERNEL.ready(Path.cwd())
+
+
 def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
     """Run one notebook, again on a new kernel if its kernel dies.
 
@@ -233,6 +238,14 @@ class Kernels:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def prepare(self) -> None:
+        """Start every worker's kernel now, without waiting: for `spcb serve`, whose next build should find them
+        ready."""
+        self.start()
+        if self.warm:
+            for _ in range(self.workers):
+                self._pool.submit(_kernel_started)
 
     def run(self, job_list: list[Job], out_dir: Path, log_dir: Path) -> list[str]:
         """Execute the notebooks into `out_dir` in parallel, with a progress bar; return the failures."""

@@ -6,8 +6,9 @@
   and `.tmp` files). Changes are gathered until none has come for `STEP` ms (or for at most `DEBOUNCE` ms), then
   handled at once; changes made during a build are handled after it.
 - What it does: a change to a page's text (commentary, plan or the page about the data: `PAGES`) builds the period
-  again (`site.build`, with the same warm kernels from one build to the next); any other change is to data, so the
-  edition's inputs are first ingested again, as by `spcb ingest --edition`. When serve starts, it does both.
+  again (`site.build`, with warm kernels started after the first build and kept from one build to the next); any
+  other change is to data, so the edition's inputs are first ingested again, as by `spcb ingest --edition`. When
+  serve starts, it does both.
 - What it says: where it serves the period's page, then one line per build: what changed and the seconds taken, or
   the error in one line (`spcb: error: ...`), after which the last good site stays served.
 - The server: the project's `_build/html/`, on 127.0.0.1 only, never another interface, on `--port` (`PORT`, or 0
@@ -173,6 +174,7 @@ class Preview:
             print(f"spcb: error: {exc}", file=sys.stderr, flush=True)
             return
         self.server.generation += 1
+        self.kernels.prepare()
         print(f"{'Ingested and built' if ingest else 'Built'} {self.period} in {time.perf_counter() - start:.1f} s "
               f"({why})", flush=True)
 
