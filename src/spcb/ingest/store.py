@@ -138,9 +138,13 @@ class Store:
     def log(self) -> list[dict]:
         return json.loads((self.root / LOG).read_text(encoding="utf-8")) if self.exists() else []
 
+    def file(self, name: str) -> Path:
+        """The Parquet file of table `name` (absent before any ingest of it)."""
+        return self.root / f"{name}.parquet"
+
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """A canonical table (only `columns`, where given); empty, with its columns, before any ingest."""
-        path = self.root / f"{name}.parquet"
+        path = self.file(name)
         try:
             frame = pd.read_parquet(path, columns=columns) if path.exists() else empty(TABLES[name])
         except pa.ArrowInvalid:

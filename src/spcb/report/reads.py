@@ -7,7 +7,8 @@ re-executes the pages that read what changed and no other:
   files its rows came from, whether it is a demonstration extract (not the counts: those are per series);
 - `series:<name>`: the counts of one series of the extract, after the edition's sums (so a summed series reads
   the rows of its parts);
-- `table:<name>`: one other store table, whole, with the titles of the files its rows came from;
+- `table:<name>`: one other store table, whole (its file's bytes, unread, so that a damaged table fails the page
+  that reads it, as without the cache), with the titles of every file ingested into it;
 - `commentary:<id>`: one item's commentary file; `states`: what every item shows this period (commentary,
   update required, not due...) without the commentary's words; `log`: the store's ingest log, whole;
   `commentary`: every commentary file of the period.
@@ -81,13 +82,17 @@ class Inputs:
             kind, _, what = name.partition(":")
             self._cache[name] = {
                 "series": lambda: _frame_digest(self.counts[self.counts["series"] == what]),
-                "table": lambda: digest(_frame_digest(self.store.table(what))
-                                        + store.titles(self.log, self.store.table(what), what)),
+                "table": lambda: digest(self._file(what) + json.dumps(
+                    [[e["title"], e["path"]] for e in self.log if e["table"] == what]).encode()),
                 "commentary": lambda: digest(self.texts.get(what, "")) if what else self._commentary(),
                 "states": self._states,
                 "log": lambda: digest(json.dumps(self.log, sort_keys=True)),
             }[kind]()
         return self._cache[name]
+
+    def _file(self, table: str) -> bytes:
+        path = self.store.file(table)
+        return path.read_bytes() if path.exists() else b""
 
     def _states(self) -> str:
         updates = [narrative.update_for(self.plan, item, self.window.period, self.texts) for item in self.plan.items]
