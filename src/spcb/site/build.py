@@ -114,11 +114,13 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
     own = Kernels(workers or os.cpu_count() or 1, warm) if kernels is None else nullcontext(kernels)
     with held(root), Store(data).held(), own as kernels:
         kernels.start()  # the workers start while the inputs are read; a kernel only if a notebook is to run
+        done = Done(kernels)
+        if _touched(root, data):
+            kernels.prepare()
         _recover(root)
         windows = [context.window(data, period, as_of) for period in periods]
         for window in windows:  # every period checked before any notebook runs
             narrative.load(data, window.period, plan)
-        done = Done(kernels)
         cache = Cache(root) if use_cache else None
         for window in windows:
             _build_period(root, edition, plan, window, data, kernels, cache, done)
@@ -243,6 +245,19 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
     shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
     done.site[period] = "built in full" if everything else "updated"
     return key, sphinx
+
+
+def _touched(root: Path, data: Path) -> bool:
+    """Whether a file of the edition or a template changed since the last build ended (or there was none): then
+    notebooks will likely run, so their kernels start while the build reads its inputs. Only when they start
+    depends on this; what runs is for the cache to say."""
+    report = root / REPORT_FILE
+    if not report.exists():
+        return True
+    last = report.stat().st_mtime_ns
+    folders = [data / "narrative", data / "plan", root / TEMPLATES]
+    files = [data / editions.FILE, *Store(data).root.glob("*.parquet"), *(p for f in folders for p in f.rglob("*"))]
+    return any(p.stat().st_mtime_ns > last for p in files if p.is_file())
 
 
 def _keep_as_last(root: Path, staging: Path) -> None:

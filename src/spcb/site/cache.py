@@ -5,7 +5,7 @@ A notebook's key is the SHA-256 of everything its execution can depend on, as na
 - the inputs its page reads (`report.reads`): the edition, the plan, the pinned cut-offs, the extract's shape,
   the counts of each series it reads, each other store table it reads, its commentary;
 - `spcb`: spcb's own source (every file of the installed package), and `packages`: the Python version and every
-  installed distribution with its version.
+  installed distribution with its version (the names of the `.dist-info` folders on the path).
 An entry is stored under its key and never changed, so a notebook is reused only when nothing it reads has changed:
 a cached notebook is never stale. An entry holds the executed notebook and the files it wrote for the site to
 publish beside it (the CSV downloads its outputs link to). Each page's last digests are kept
@@ -19,11 +19,11 @@ leaves no broken entry. `spcb cache clear` removes the cache.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -51,7 +51,7 @@ def environment() -> dict[str, str]:
     source = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         source.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    installed = sorted(p.name for folder in map(Path, sys.path) if folder.is_dir() for p in folder.glob("*.dist-info"))
     return {"spcb": source.hexdigest(), "packages": _digest(platform.python_version() + "\n" + "\n".join(installed))}
 
 

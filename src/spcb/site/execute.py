@@ -30,7 +30,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -144,9 +144,9 @@ def _started() -> None:
     """Nothing: a task that makes the pool start a worker."""
 
 
-def _kernel_started() -> None:
-    """Start this worker's kernel, if it has none, for the notebooks to come."""
-    _KERNEL.ready(Path.cwd())
+def _kernel_started() -> int:
+    """Start this worker's kernel, if it has none, for the notebooks to come; return the kernels started."""
+    return _KERNEL.ready(Path.cwd())
 
 
 def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
@@ -214,8 +214,14 @@ class Kernels:
 
     def __init__(self, workers: int, warm: bool = True):
         self.workers, self.warm = max(1, workers), warm
-        self.started = 0  # kernels started so far
+        self._started = 0  # kernels started by notebooks so far
+        self._prepared: list[Future] = []
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> int:
+        """The kernels started so far, with those `prepare` starts (waited for)."""
+        return self._started + sum(f.result() for f in self._prepared if not f.cancelled() and not f.exception())
 
     def __enter__(self) -> Kernels:
         return self
@@ -240,12 +246,11 @@ class Kernels:
             self._pool = None
 
     def prepare(self) -> None:
-        """Start every worker's kernel now, without waiting: for `spcb serve`, whose next build should find them
-        ready."""
+        """Start every worker's kernel now, without waiting: for a build that will likely run notebooks, while it
+        reads its inputs, and for `spcb serve`, whose next build should find them ready."""
         self.start()
         if self.warm:
-            for _ in range(self.workers):
-                self._pool.submit(_kernel_started)
+            self._prepared += [self._pool.submit(_kernel_started) for _ in range(self.workers)]
 
     def run(self, job_list: list[Job], out_dir: Path, log_dir: Path) -> list[str]:
         """Execute the notebooks into `out_dir` in parallel, with a progress bar; return the failures."""
@@ -259,7 +264,7 @@ class Kernels:
         with tqdm(total=len(job_list), desc="Executing notebooks", unit="notebook", file=sys.stderr) as bar:
             for future in as_completed(futures):
                 outcome = future.result()
-                self.started += outcome.kernels
+                self._started += outcome.kernels
                 if outcome.error:
                     failures.append(outcome.error)
                 bar.update()
