@@ -57,7 +57,6 @@ class Job:
 class Outcome:
     """What running one notebook came to: None or a one-line failure, and how many kernels it started."""
 
-    page: str
     error: str | None
     kernels: int
 
@@ -133,6 +132,8 @@ def _register_engine() -> None:
 
 def _worker(parent: int, warm: bool) -> None:
     die_with(parent)
+    with open(os.devnull, "w") as quiet:  # a kernel started before any page (`Kernels.prepare`) chatters here
+        os.dup2(quiet.fileno(), 2)
     import papermill  # noqa: F401  (while the build still reads its inputs: see `Kernels.start`)
 
     if warm:
@@ -169,18 +170,18 @@ def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
                                        progress_bar=False, log_output=False, kernel_name="python3",
                                        start_timeout=KERNEL_START, engine_name=ENGINE if warm else None)
         except PapermillExecutionError as exc:
-            return Outcome(job.page, f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
+            return Outcome(f"{job.template.name} (page {job.page}): cell {exc.cell_index + 1} failed with "
                            f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}".rstrip(), kernels)
         except Exception as exc:  # a kernel that died, or would not start (a port taken meanwhile, a busy machine)
             _KERNEL.discard()
             if attempt == 2:
                 died = "its kernel died twice" if isinstance(exc, DeadKernelError) else f"{type(exc).__name__}: {exc}"
-                return Outcome(job.page, f"{job.template.name} (page {job.page}): {died}", kernels)
+                return Outcome(f"{job.template.name} (page {job.page}): {died}", kernels)
             continue
         break
     _hide_injected_parameters(output)
     _make_reproducible(output, job.template)
-    return Outcome(job.page, None, kernels)
+    return Outcome(None, kernels)
 
 
 def _hide_injected_parameters(path: Path) -> None:
