@@ -12,6 +12,8 @@ import pytest
 from conftest import DATA, ROOT, edition_files
 
 from spcb import cli
+from spcb.ingest import store
+from spcb.site import build
 
 SPCB = [sys.executable, "-m", "spcb.cli"]
 CORPUS = ROOT / "tests" / "corpus"
@@ -104,7 +106,7 @@ def test_jobs_must_be_a_positive_whole_number(jobs):
 
 def test_more_jobs_than_cores_are_capped_with_a_note(monkeypatch, capsys):
     asked = []
-    monkeypatch.setattr(cli.build, "build", lambda periods, as_of, data, jobs, root, **_: asked.append(jobs) or "x")
+    monkeypatch.setattr(build, "build", lambda periods, as_of, data, jobs, root, **_: asked.append(jobs) or "x")
     assert cli.main(["build", "--period", "2014-11", "--jobs", "1000"]) == 0
     assert asked == [cli.CORES]
     assert capsys.readouterr().err == (f"spcb: note: --jobs 1000 is more than the {cli.CORES} cores; running "
@@ -123,7 +125,7 @@ def test_argument_errors_are_one_line():
 def test_unwritable_or_full_disk_is_one_line_naming_the_path(monkeypatch, capsys, tmp_path, code, cause):
     def refuse(paths, data):
         raise OSError(code, cause, str(data / "store" / "survey.parquet"))
-    monkeypatch.setattr(cli.store, "ingest", refuse)
+    monkeypatch.setattr(store, "ingest", refuse)
     assert cli.main(["ingest", str(DATA / "extract"), "--data", str(tmp_path)]) == 1
     assert capsys.readouterr().err == f"spcb: error: {tmp_path}/store/survey.parquet: {cause}\n"
 
@@ -198,10 +200,10 @@ def test_new_period_command(tmp_path):
 
 def test_build_passes_no_cache_and_fresh_kernels_on(monkeypatch):
     asked = []
-    monkeypatch.setattr(cli.build, "build", lambda periods, as_of, data, jobs, root, **how: asked.append(how) or "x")
+    monkeypatch.setattr(build, "build", lambda periods, as_of, data, jobs, root, **how: asked.append(how) or "x")
     assert cli.main(["build", "--period", "2014-11"]) == 0
     assert cli.main(["build", "--period", "2014-11", "--no-cache", "--fresh-kernels"]) == 0
-    assert asked == [{"use_cache": True, "warm": True}, {"use_cache": False, "warm": False}]
+    assert [(how["use_cache"], how["kernels"].warm) for how in asked] == [(True, True), (False, False)]
 
 
 def test_cache_clear_empties_the_cache(tmp_path, capsys):

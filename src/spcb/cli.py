@@ -18,23 +18,16 @@ import os
 import sys
 from pathlib import Path
 
-from . import demo
-from .analysis import coverage
-from .analysis.measures import extract_counts
-from .analysis.milestones import rows_for
-from .ingest import contract, registry, store
 from .ingest.contract import InputError
 from .plan import edition as editions
-from .plan import scaffold
 from .plan.edition import DEFAULT
 from .plan.periods import Month, PeriodError
-from .plan.schema import PlanError, load_dir
-from .report import catalogue, narrative, tables
-from .report.context import PageContext
+from .plan.schema import PlanError
 from .report.narrative import NarrativeError
-from .site import build, pdf, serve, verify
-from .site.cache import Cache
 from .site.project import BuildError, find_root, held
+
+# Each command imports what it runs when it runs, so that the command starts, and the processes a build spawns
+# (which import this module again) start, without pandas, matplotlib or Jupyter Book.
 
 
 class UsageError(ValueError):
@@ -43,6 +36,7 @@ class UsageError(ValueError):
 
 ERRORS = (PlanError, InputError, PeriodError, NarrativeError, BuildError, UsageError)
 CORES = os.cpu_count() or 1
+PORT = 8000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +49,13 @@ class _Parser(argparse.ArgumentParser):
 def _positive(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more; found {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 (any free port) to 65535, for `--port`."""
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535; found {text!r}")
     return int(text)
 
 
@@ -92,8 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("serve", help="build a period and serve it on this computer, building it again and "
                                                 "reloading the open page whenever its commentary, plan or data change")
     period_options(preview)
-    preview.add_argument("--port", type=serve.port, default=serve.PORT,
-                         help=f"port on 127.0.0.1, 0 for any free one (default: {serve.PORT})")
+    preview.add_argument("--port", type=_port, default=PORT,
+                         help=f"port on 127.0.0.1, 0 for any free one (default: {PORT})")
 
     table = commands.add_parser("table", help="print a table of the report")
     table.add_argument("name", choices=["milestones"])
@@ -149,14 +150,20 @@ def _data(args: argparse.Namespace) -> Path:
 
 
 def _table(args: argparse.Namespace) -> str:
+    from .analysis.milestones import rows_for
+    from .report import tables
+    from .report.context import PageContext
+
     ctx = PageContext.load(_data(args), args.period, args.as_of)
     rows = rows_for(ctx.plan.milestone_table, ctx.extract, ctx.window, ctx.plan.threshold)
     return {"csv": tables.to_csv, "json": tables.to_json, "md": tables.to_markdown}[args.format](rows)
 
 
-def _ingest(paths: list[str], data: Path) -> list[store.FileResult]:
+def _ingest(paths: list[str], data: Path) -> list:
     """Ingest into `data` (by default, its edition's inputs); a data folder this ingest made is removed again if it
     fails, so it writes nothing."""
+    from .ingest import store
+
     if not paths:
         paths = list(editions.load(data).inputs)
     made = not data.exists()
@@ -207,29 +214,49 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check(args)
         if args.command == "build":
-            index = build.build(args.period, args.as_of, _data(args), args.jobs, args.root,
-                                use_cache=not args.no_cache, warm=not args.fresh_kernels)
+            from .site.execute import Kernels
+
+            with Kernels(args.jobs, warm=not args.fresh_kernels) as kernels:
+                kernels.start()  # the workers start while this process imports the build
+                from .site import build
+
+                index = build.build(args.period, args.as_of, _data(args), args.jobs, args.root,
+                                    use_cache=not args.no_cache, kernels=kernels)
             print(f"The site is built: {index}")
         elif args.command == "cache":
+            from .site.cache import Cache
+
             root = find_root(args.root)
             with held(root):  # not while a build reads it
                 removed = Cache(root).clear()
             print(f"The cache is cleared ({removed / 2**20:.1f} MB removed)")
         elif args.command == "serve":
+            from .site import serve
+
             serve.serve(args.period, args.as_of, _data(args), args.root, args.port, ERRORS + (OSError,))
         elif args.command == "table":
             sys.stdout.write(_table(args))
         elif args.command == "pdf":
+            from .site import pdf
+
             print(f"The PDF is written: {pdf.pdf(args.period, args.root, args.edition or DEFAULT)}")
         elif args.command == "verify":
+            from .site import verify
+
             return verify.verify(args.period, args.root, args.edition or DEFAULT)
         elif args.command == "ingest":
             for result in _ingest(args.paths, _data(args)):
                 print(result.describe())
         elif args.command == "init":
+            from .plan import scaffold
+
             made = scaffold.init(find_root(args.root), args.name, args.force, args.police_uk)
             print(f"Started the edition {args.name} in {made}; read {made / 'README.md'} for what to fill in.")
         elif args.command == "summary":
+            from .analysis import coverage
+            from .analysis.measures import extract_counts
+            from .ingest import store
+
             data = _data(args)
             report = store.summary(data)
             found = store.Store(data)
@@ -242,22 +269,31 @@ def main(argv: list[str] | None = None) -> int:
                   else store.summary_text(report) + coverage.gaps_text(report["gaps"]),
                   end="" if args.format == "text" else "\n")
         elif args.command == "new-period":
+            from .plan.schema import load_dir
+            from .report import narrative
+
             written = narrative.new_period(_data(args), Month.parse(args.period), load_dir(_data(args)))
             print(f"Wrote {len(written)} commentary files to {written[0].parent}, each marked 'carried forward: "
                   "update required' until an analyst rewrites it:")
             print("\n".join(f"  {path.name}" for path in written))
         elif args.command == "contract":
+            from .ingest import contract, registry
+
             sections = {"formats": registry.formats_markdown(), "contract": contract.markdown()}
             if args.write:
                 _rewrite(Path(args.write), sections)
             else:
                 print("\n".join(sections.values()), end="")
         elif args.command == "toc":
+            from .report import catalogue
+
             if args.write:
                 (find_root(args.root) / "_toc.yml").write_text(catalogue.toc(), encoding="utf-8")
             else:
                 print(catalogue.toc(), end="")
         elif args.command == "demo-extract":
+            from . import demo
+
             print(f"Wrote {demo.write(args.out)}")
     except ERRORS as exc:
         print(f"spcb: error: {exc}", file=sys.stderr)

@@ -13,12 +13,15 @@ cell as written.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pandera.pandas as pa
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
 
 
 class InputError(ValueError):
@@ -490,8 +493,12 @@ TABLES = {t.name: t for t in (
 )}
 
 
-def _schema(table: Table) -> pa.DataFrameSchema:
-    columns = {}
+@functools.cache
+def _schema(table_name: str) -> pa.DataFrameSchema:
+    """The table's pandera schema, made when first needed: pandera is imported only by what validates."""
+    import pandera.pandas as pa
+
+    table, columns = TABLES[table_name], {}
     for column in table.columns:
         checks = []
         if column.allowed or column.spelling:
@@ -513,9 +520,6 @@ def _schema(table: Table) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict="filter", ordered=False)
 
 
-SCHEMAS = {name: _schema(table) for name, table in TABLES.items()}
-
-
 def validate(table_name: str, frame: pd.DataFrame, where, written) -> pd.DataFrame:
     """Check `frame` against its contract: each cell, then that no two rows share the table's unique key.
     `where(index, column)` names the source line and column of a cell, and `written(index, column)` gives it as
@@ -529,9 +533,11 @@ def validate(table_name: str, frame: pd.DataFrame, where, written) -> pd.DataFra
         as_written = written(index, column)
         return InputError(f"{where(index, column)}: found {shown(found if as_written is None else as_written)}; "
                           f"expected {expected}")
+    from pandera.errors import SchemaErrors
+
     try:
-        checked = SCHEMAS[table_name].validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
+        checked = _schema(table_name).validate(frame, lazy=True)
+    except SchemaErrors as errors:
         cases = errors.failure_cases.dropna(subset=["index"])
         if cases.empty:
             raise InputError(f"{where(None, None)}: {errors.failure_cases.iloc[0]['check']}") from None

@@ -59,7 +59,7 @@ from . import manifest
 from .archive import write_archive
 from .cache import Cache, environment
 from .execute import Job, Kernels
-from .jupyterbook import jupyter_book
+from .jupyterbook import Ahead, jupyter_book
 from .project import EXECUTED, REPORT_DIR, TEMPLATES, BuildError, edition_of, find_root, git_commit, held, parameters
 
 STAGING, PREVIOUS, DISCARDED = Path("book/.report-new"), Path("book/.report-previous"), Path("book/.report-discarded")
@@ -123,7 +123,7 @@ def build(periods: str | list[str], as_of: str | None = None, data_dir: str | Pa
             narrative.load(data, window.period, plan)
         cache = Cache(root) if use_cache else None
         for window in windows:
-            _build_period(root, edition, plan, window, data, kernels, cache, done)
+            _build_period(root, edition, plan, window, data, kernels, cache, done, last=window is windows[-1])
         done.write(root / REPORT_FILE, len(windows) > 1)
         return write_archive(root / "_build" / "html", edition)
 
@@ -161,14 +161,14 @@ class Done:
 
 
 def _build_period(root: Path, edition: Edition, plan: Plan, window: Window, data: Path, kernels: Kernels,
-                  cache: Cache | None, done: Done) -> None:
+                  cache: Cache | None, done: Done, last: bool) -> None:
     """Pin the period's cut-off, then publish it if anything changed; if it fails before the commit, the notebooks
     and the pin are put back as they were."""
     pin_file = narrative.folder(data, window.period) / narrative.PERIOD_FILE
     before = pin_file.read_bytes() if pin_file.exists() else None
     narrative.pin(data, window.period, window.as_of)  # the provenance page states the pin it was built with
     try:
-        built = _stage(root, edition, plan, window, data, kernels, cache, done)
+        built = _stage(root, edition, plan, window, data, kernels, cache, done, last)
     except BaseException:
         _roll_back(root)
         if before is None:
@@ -185,7 +185,7 @@ def _build_period(root: Path, edition: Edition, plan: Plan, window: Window, data
 
 
 def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path, kernels: Kernels,
-           cache: Cache | None, done: Done) -> tuple[str, Path] | None:
+           cache: Cache | None, done: Done, last: bool) -> tuple[str, Path] | None:
     """Take each notebook of one period from the cache or execute it, and unless nothing changed, put them and the
     edition's page about the data in `book/report/` and build the site from them (step 1); return the site's key
     and Jupyter Book's folder, or None if nothing changed."""
@@ -207,44 +207,46 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
             todo.append(job)
             executed[job.page] = cache.why(place, digests) if cache else "--no-cache"
     todo.sort(key=lambda job: -len(keys[job.page][1]))  # the pages reading most, which take longest, first
-    failures = kernels.run(todo, staging, build_dir / "logs")
-    if failures:
-        kept = build_dir / "failed"
-        shutil.rmtree(kept, ignore_errors=True)
-        staging.rename(kept)
-        raise BuildError(f"notebook failed for {window.period}, the site was not changed:\n  "
-                         + "\n  ".join(failures) + f"\n(executed notebooks kept in {kept})")
-    if cache:
-        for job in todo:
-            notebook = staging / f"{job.page}.ipynb"
-            cache.put(keys[job.page][2], notebook, output.downloads(notebook.read_text(encoding="utf-8")))
-        for place, digests, _ in keys.values():
-            cache.record(place, digests)
-    shutil.copy2(edition.about, staging / f"{catalogue.ABOUT}.md")
-    sphinx, key = root / SPHINX / edition.name / period, _site_key(root, edition, data)
-    everything = cache is None or not (sphinx / SITE_KEY).exists() or (sphinx / SITE_KEY).read_text() != key
-    changed = _changed(staging, root / EXECUTED / edition.name / period)
-    if not changed and not everything and (build_dir / "html" / edition.name / period).exists():
-        _keep_as_last(root, staging)
-        done.site[period] = "unchanged"
-        return None
-    report_dir, previous = root / REPORT_DIR, root / PREVIOUS
-    if report_dir.exists():
-        rename(report_dir, previous, "report-previous")
-    else:
-        previous.mkdir()
-    rename(staging, report_dir, "report-new")
-    if everything:
-        shutil.rmtree(sphinx, ignore_errors=True)
-    (sphinx / SITE_KEY).unlink(missing_ok=True)  # until the period is published from it
-    try:
-        jupyter_book(root, sphinx, build_dir / "logs" / "jupyter-book.log", title=edition.title, everything=everything)
-    except BaseException:
-        shutil.rmtree(sphinx, ignore_errors=True)  # the next build of the period builds every page
-        raise
-    shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
-    done.site[period] = "built in full" if everything else "updated"
-    return key, sphinx
+    with Ahead(root) if todo else nullcontext() as ahead:  # Jupyter Book imports itself while the notebooks run
+        failures = kernels.run(todo, staging, build_dir / "logs", last)
+        if failures:
+            kept = build_dir / "failed"
+            shutil.rmtree(kept, ignore_errors=True)
+            staging.rename(kept)
+            raise BuildError(f"notebook failed for {window.period}, the site was not changed:\n  "
+                             + "\n  ".join(failures) + f"\n(executed notebooks kept in {kept})")
+        if cache:
+            for job in todo:
+                notebook = staging / f"{job.page}.ipynb"
+                cache.put(keys[job.page][2], notebook, output.downloads(notebook.read_text(encoding="utf-8")))
+            for place, digests, _ in keys.values():
+                cache.record(place, digests)
+        shutil.copy2(edition.about, staging / f"{catalogue.ABOUT}.md")
+        sphinx, key = root / SPHINX / edition.name / period, _site_key(root, edition, data)
+        everything = cache is None or not (sphinx / SITE_KEY).exists() or (sphinx / SITE_KEY).read_text() != key
+        changed = _changed(staging, root / EXECUTED / edition.name / period)
+        if not changed and not everything and (build_dir / "html" / edition.name / period).exists():
+            _keep_as_last(root, staging)
+            done.site[period] = "unchanged"
+            return None
+        report_dir, previous = root / REPORT_DIR, root / PREVIOUS
+        if report_dir.exists():
+            rename(report_dir, previous, "report-previous")
+        else:
+            previous.mkdir()
+        rename(staging, report_dir, "report-new")
+        if everything:
+            shutil.rmtree(sphinx, ignore_errors=True)
+        (sphinx / SITE_KEY).unlink(missing_ok=True)  # until the period is published from it
+        try:
+            jupyter_book(root, sphinx, build_dir / "logs" / "jupyter-book.log", title=edition.title,
+                         everything=everything, ahead=ahead)
+        except BaseException:
+            shutil.rmtree(sphinx, ignore_errors=True)  # the next build of the period builds every page
+            raise
+        shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
+        done.site[period] = "built in full" if everything else "updated"
+        return key, sphinx
 
 
 def _touched(root: Path, data: Path) -> bool:

@@ -211,10 +211,12 @@ def _make_reproducible(path: Path, template: Path) -> None:
 
 class Kernels:
     """Worker processes for executing notebooks, each with its warm kernel (see the module's rules); nothing is
-    started until a notebook is to run. Use it as a context manager: leaving it ends the workers and their kernels."""
+    started until a notebook is to run. Use it as a context manager: leaving it ends the workers and their kernels.
+    Unless `kept` (for builds to come, as `spcb serve` keeps them), they begin to end as soon as the notebooks of a
+    `run(..., last=True)` are done, while the build goes on to its site."""
 
-    def __init__(self, workers: int, warm: bool = True):
-        self.workers, self.warm = max(1, workers), warm
+    def __init__(self, workers: int, warm: bool = True, kept: bool = False):
+        self.workers, self.warm, self.kept = max(1, workers), warm, kept
         self._started = 0  # kernels started by notebooks so far
         self._prepared: list[Future] = []
         self._pool: ProcessPoolExecutor | None = None
@@ -253,8 +255,9 @@ class Kernels:
         if self.warm:
             self._prepared += [self._pool.submit(_kernel_started) for _ in range(self.workers)]
 
-    def run(self, job_list: list[Job], out_dir: Path, log_dir: Path) -> list[str]:
-        """Execute the notebooks into `out_dir` in parallel, with a progress bar; return the failures."""
+    def run(self, job_list: list[Job], out_dir: Path, log_dir: Path, last: bool = False) -> list[str]:
+        """Execute the notebooks into `out_dir` in parallel, with a progress bar; return the failures. `last`: the
+        caller has no more notebooks to run."""
         out_dir.mkdir(parents=True, exist_ok=True)
         log_dir.mkdir(parents=True, exist_ok=True)
         if not job_list:
@@ -269,4 +272,6 @@ class Kernels:
                 if outcome.error:
                     failures.append(outcome.error)
                 bar.update()
+        if last and not self.kept:
+            self._pool.shutdown(wait=False)  # leaving the context waits for the rest
         return sorted(failures)

@@ -55,13 +55,6 @@ RELOAD = f"""(() => {{
 }})();"""
 
 
-def port(text: str) -> int:
-    """A TCP port, 0 (any free port) to 65535, for `--port`."""
-    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
-        raise ValueError(text)
-    return int(text)
-
-
 def with_reload(page: bytes, generation: int) -> bytes:
     """`page` with the script that reloads it once a build later than `generation` is done, before its `</body>`
     (at its end if it has none)."""
@@ -193,7 +186,7 @@ def serve(period: str, as_of: str | None, data_dir: str | Path, root: str | Path
           f"{address}/{edition.name}/{period}/index.html", flush=True)
     inputs = [path for path in edition.inputs if path.exists() and not path.is_relative_to(data)]
     print(f"Watching {data} and its inputs; Ctrl-C stops.", flush=True)
-    preview = Preview(period, as_of, data, root, server, errors, Kernels(os.cpu_count() or 1))
+    preview = Preview(period, as_of, data, root, server, errors, Kernels(os.cpu_count() or 1, kept=True))
     try:
         preview.update("on start", ingest=True)
         for changes in watchfiles.watch(data, *inputs, watch_filter=Sources(data), step=STEP, debounce=DEBOUNCE):
