@@ -50,7 +50,8 @@ def shipped_data(target: Path, name: str = edition.DEFAULT) -> Path:
     for path in shipped.iterdir():
         if path.name not in ("narrative", "store"):
             (target / path.name).symlink_to(path)
-    shutil.copytree(shipped / "narrative", target / "narrative")  # a build pins its cut-off there
+    if (shipped / "narrative").exists():
+        shutil.copytree(shipped / "narrative", target / "narrative")  # a build pins its cut-off there
     store.ingest([path.resolve() for path in edition.load(shipped).inputs], target)
     return target
 
@@ -70,6 +71,12 @@ def met(tmp_path_factory) -> Path:
 def city(tmp_path_factory) -> Path:
     """The City of London edition's folder (made by `spcb init`), its store ingested from its inputs."""
     return shipped_data(tmp_path_factory.mktemp("data") / "city-of-london", "city-of-london")
+
+
+@pytest.fixture(scope="session")
+def national(tmp_path_factory) -> Path:
+    """The national edition's folder (every force's quarterly book), its store ingested from its inputs."""
+    return shipped_data(tmp_path_factory.mktemp("data") / "national", "national")
 
 
 @pytest.fixture(scope="session")

@@ -91,8 +91,16 @@ def test_the_table_of_contents_is_generated_from_the_declared_pages():
             sources = [ROOT / "notebooks" / f"{page.template}.ipynb" if page.template
                        else ROOT / "book" / f"{page.name}.md"]
         assert all(source.exists() for source in sources), sources
-    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == {p.template for p in catalogue.PAGES
-                                                                      if p.template}
+    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == {
+        p.template for p in (*catalogue.PAGES, *catalogue.NATIONAL_PAGES) if p.template}
+
+
+def test_the_national_contents_name_every_national_template():
+    national = catalogue.toc(catalogue.NATIONAL_PAGES)
+    assert national.splitlines()[3] == "root: book/report/national-summary"
+    for page in catalogue.NATIONAL_PAGES:
+        assert f"{catalogue.REPORT}/{page.name}" in national
+        assert page.edition or (ROOT / "notebooks" / f"{page.template}.ipynb").exists()
 
 
 def every_page(data):

@@ -247,12 +247,12 @@ def test_the_pdf_is_printed_again_only_after_the_site_was_published_again(tmp_pa
 def test_the_site_is_built_in_full_when_its_contents_configuration_or_static_files_change(tmp_path, data):
     root = copy_project(tmp_path / "project")
     edition = build.editions.load(data)
-    key = build._site_key(root, edition, data)
+    key = build.site_key(root, edition, data)
     (data / "narrative" / PERIOD / "executive-summary.md").touch()  # commentary is the notebooks' business
-    assert build._site_key(root, edition, data) == key
+    assert build.site_key(root, edition, data) == key
     for changed in (root / "_toc.yml", root / "_config.yml", root / "book" / "_static" / "spcb.css"):
         before = changed.read_bytes()
         changed.write_bytes(before + b"\n")
-        assert build._site_key(root, edition, data) != key, changed.name
+        assert build.site_key(root, edition, data) != key, changed.name
         changed.write_bytes(before)
-    assert build._site_key(root, edition, data) == key
+    assert build.site_key(root, edition, data) == key

@@ -145,7 +145,7 @@ def test_a_command_names_an_unknown_edition_in_one_line(capsys):
     assert cli.main(["table", "milestones", "--edition", "gotham", "--period", "2014-11"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("spcb: error: ") and "no such edition 'gotham'; expected one of city-of-london, met, " \
-                                                 "west-midlands (start one with `spcb init`)" in error
+                                                 "national, west-midlands (start one with `spcb init`)" in error
     assert error.count("\n") == 1
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from .ingest.contract import InputError
 from .plan import edition as editions
 from .plan.edition import DEFAULT
-from .plan.periods import Month, PeriodError
+from .plan.periods import Month, PeriodError, Quarter
 from .plan.schema import PlanError
 from .report.narrative import NarrativeError
 from .site.project import BuildError, find_root, held
@@ -69,22 +69,49 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--data", help="the edition's folder, given as a path instead of --edition")
         command.add_argument("--root", default=".", help="project folder (default: the current one)")
 
+    def force_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--force", help="for the national edition: the force whose book it is (e.g. \"West "
+                                             "Midlands\")")
+
     def period_options(command: argparse.ArgumentParser, as_of: bool = True, many: bool = False) -> None:
         command.add_argument("--period", required=True, action="append" if many else "store",
-                             help="reporting month, YYYY-MM (e.g. 2014-11)" + ("; repeat it to build several"
-                                                                              if many else ""))
+                             help="reporting month, YYYY-MM (e.g. 2014-11), or for the national edition a financial "
+                                  "quarter, YYYY-QN (e.g. 2023-Q4, January to March 2024)"
+                                  + ("; repeat it to build several" if many else ""))
         if as_of:
             command.add_argument("--as-of", help="cut-off date, YYYY-MM-DD (default: end of the period or of the data)")
         edition_options(command, data=as_of)
 
     run = commands.add_parser("build", help="execute every notebook for a period and build the site")
     period_options(run, many=True)
+    force_option(run)
     run.add_argument("--jobs", type=_positive, default=CORES,
                      help="notebooks run at once, at most the number of cores (default: cores)")
     run.add_argument("--no-cache", action="store_true",
                      help="execute every notebook, and build every page, even where nothing it reads has changed")
     run.add_argument("--fresh-kernels", action="store_true",
                      help="run each notebook in a kernel of its own instead of a warm kernel kept for many")
+
+    batch = commands.add_parser("batch", help="build the national edition's books, one per force and quarter, on "
+                                              "Dask distributed, and their index")
+    batch.add_argument("--edition", help="a national edition, a folder of data/editions/ "
+                                                             "(default: national)")
+    batch.add_argument("--data", help="the edition's folder, given as a path instead of --edition")
+    batch.add_argument("--root", default=".", help="project folder (default: the current one)")
+    batch.add_argument("--force", action="append", required=True, metavar="NAME",
+                       help='a force, in any common spelling (e.g. "Avon & Somerset"); repeat it for several, or '
+                            "`all` for the 43 forces of England and Wales")
+    quarters = batch.add_mutually_exclusive_group(required=True)
+    quarters.add_argument("--period", action="append", dest="quarters", metavar="QUARTER",
+                          help="financial quarter, YYYY-QN, YYYY the financial year's first (e.g. 2023-Q4, January "
+                               "to March 2024); repeat it for several")
+    quarters.add_argument("--from", dest="first", metavar="QUARTER", help="the first quarter of a range (with --to)")
+    batch.add_argument("--to", dest="last", metavar="QUARTER", help="the last quarter of the range --from starts")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="a running Dask scheduler whose workers build the books (default: a cluster on this "
+                            "computer, ended with the batch)")
+    batch.add_argument("--workers", type=_positive, default=CORES,
+                       help="worker processes of the cluster on this computer (default: cores)")
 
     cached = commands.add_parser("cache", help="the cache of executed notebooks in _build/cache/")
     cached.add_argument("action", choices=["clear"], help="clear: remove every cached notebook")
@@ -107,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("verify", help="check the published files against the build's manifest, then re-run "
                                                "the executed notebooks with nbval and compare outputs")
     period_options(check, as_of=False)
+    force_option(check)
 
     ingest = commands.add_parser("ingest", help="read published files or the force's extract into an edition's store")
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, or folders searched for *.csv and *.csv.gz "
@@ -147,6 +175,21 @@ def _data(args: argparse.Namespace) -> Path:
     if getattr(args, "data", None):
         return Path(args.data)
     return editions.folder(find_root(args.root), args.edition or DEFAULT)
+
+
+def _national(args: argparse.Namespace) -> bool:
+    """Whether the command is for an edition of many forces' books, which then needs `--force` (and others refuse
+    it)."""
+    try:
+        many = editions.load(_data(args)).kind == "national"
+    except PlanError:  # no such edition in this project: the command says so itself, or needs none (verify)
+        many = False
+    if many and not args.force:
+        raise UsageError(f"{_data(args)}: the national edition holds a book for each force; name one with --force")
+    if args.force and not many:
+        raise UsageError(f"--force {args.force!r}: the edition {_data(args).name} is one force's; --force is for "
+                         "the national edition")
+    return many
 
 
 def _table(args: argparse.Namespace) -> str:
@@ -191,7 +234,7 @@ def _check(args: argparse.Namespace) -> None:
     """What can be checked before a command runs, so that one that fails on its arguments writes nothing."""
     period = getattr(args, "period", None)
     for text in period if isinstance(period, list) else [period] if period else []:
-        Month.parse(text)
+        Quarter.parse(text) if "-Q" in text else Month.parse(text)
     if getattr(args, "data", None) and getattr(args, "edition", None):
         raise UsageError("--data and --edition both name an edition; give one of them")
     if getattr(args, "data", None):
@@ -209,11 +252,43 @@ def _check(args: argparse.Namespace) -> None:
         args.jobs = CORES
 
 
+def _batch(args: argparse.Namespace) -> Path:
+    """`spcb batch`: its edition, forces and quarters checked before anything runs, then the batch."""
+    from .site import batch, national
+
+    if not args.data:
+        args.edition = args.edition or batch.EDITION
+    data = _data(args)
+    if editions.load(data).kind != "national":
+        raise UsageError(f"{data}: the edition {data.name} is not a national one; expected --edition national")
+    if (args.first is None) != (args.last is None):
+        raise UsageError("--from and --to give a range together; expected both, or --period")
+    if args.first:
+        first, last = Quarter.parse(args.first), Quarter.parse(args.last)
+        if first > last:
+            raise PeriodError(f"--from {first} is after --to {last}; expected the range's first quarter first")
+        quarters = [first]
+        while quarters[-1] < last:
+            quarters.append(quarters[-1].shift(1))
+    else:
+        quarters = [Quarter.parse(text) for text in args.quarters]
+    forces = [found for name in args.force
+              for found in (national.FORCES if name.strip().lower() == "all" else [national.force(name)])]
+    return batch.build_all(find_root(args.root), data, list(dict.fromkeys(forces)),
+                           list(dict.fromkeys(str(q) for q in quarters)), args.scheduler, args.workers)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         _check(args)
-        if args.command == "build":
+        if args.command == "build" and _national(args):
+            from .site import national
+
+            for period in args.period:
+                made = national.book(find_root(args.root), _data(args), args.force, period, use_cache=not args.no_cache)
+                print(f"The book of {made.force} for {made.period} is built ({made.site}): {made.path / 'index.html'}")
+        elif args.command == "build":
             from .site.execute import Kernels
 
             with Kernels(args.jobs, warm=not args.fresh_kernels) as kernels:
@@ -223,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                 index = build.build(args.period, args.as_of, _data(args), args.jobs, args.root,
                                     use_cache=not args.no_cache, kernels=kernels)
             print(f"The site is built: {index}")
+        elif args.command == "batch":
+            print(f"The books are built: {_batch(args)}")
         elif args.command == "cache":
             from .site.cache import Cache
 
@@ -243,7 +320,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "verify":
             from .site import verify
 
-            return verify.verify(args.period, args.root, args.edition or DEFAULT)
+            edition = args.edition or DEFAULT
+            if _national(args):
+                from .site.national import force
+                from .site.project import slug
+
+                edition = f"{edition}/{slug(force(args.force))}"
+            return verify.verify(args.period, args.root, edition)
         elif args.command == "ingest":
             for result in _ingest(args.paths, _data(args)):
                 print(result.describe())

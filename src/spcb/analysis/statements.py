@@ -13,7 +13,8 @@ The latest month's SPC result in plain words, what it is before what it is calle
 - then what it means for the board: ": look into it" for a concern, ": an improvement" for an improvement, and
   nothing more for a measure whose plan sets no direction;
 - then the term in brackets: "(special cause variation, concern)", "(special cause variation, improvement)" or
-  "(special cause variation; the plan sets no direction for this measure)". One month is "1 month".
+  "(special cause variation; the plan sets no direction for this measure)". One month is "1 month"; the step is the
+  chart's (a quarterly chart counts quarters).
 """
 from __future__ import annotations
 
@@ -195,8 +196,9 @@ def latest(chart: SpcChart) -> Latest:
     segment = result.segments[-1]
     last = len(result.values) - 1
     point_type = result.point_type[last]
+    step = chart.months[-1].step
     if point_type == spc.COMMON:
-        months = _months(segment.end - segment.start)
+        months = _months(segment.end - segment.start, step)
         return Latest("No unusual change", f"within the normal range of the last {months}", "common cause variation")
     direction = result.direction[last]
     first = last  # the run: back from the latest month while special in the same direction, within the segment
@@ -204,9 +206,9 @@ def latest(chart: SpcChart) -> Latest:
         first -= 1
     run = last + 1 - first
     if result.rule[last] == "trend":
-        change = f"Unusual {'rise' if direction > 0 else 'fall'} over {_months(run)}"
+        change = f"Unusual {'rise' if direction > 0 else 'fall'} over {_months(run, step)}"
     else:
-        change = f"Unusually {'high' if direction > 0 else 'low'} for {_months(run)}"
+        change = f"Unusually {'high' if direction > 0 else 'low'} for {_months(run, step)}"
     return Latest(change, *MEANING[point_type])
 
 
@@ -216,8 +218,8 @@ def plain_variation(chart: SpcChart) -> str:
     return f"{found.change}{': ' + found.meaning if found.meaning else ''} ({found.term})"
 
 
-def _months(n: int) -> str:
-    return f"{n} month{'s' if n != 1 else ''}"
+def _months(n: int, step: str = "month") -> str:
+    return f"{n} {step}{'s' if n != 1 else ''}"
 
 
 def overview(rows, awaiting: list, period: Month) -> list[str]:

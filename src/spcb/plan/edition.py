@@ -5,12 +5,16 @@ page about the data (`about.md`) and, once ingested, the edition's own store (`s
 and builds never touch another's. `edition.yml` gives:
 - `title`: what the site, its pages' titles, the PDF and its footer call the book;
 - `extract`: the store table the year-to-date tables and monthly charts count: `recorded_crime` (the force's
-  daily extract), `monthly_crime` (a force's monthly counts by area and category, such as the Met's) or
-  `street_crime` (data.police.uk street-level crime, by month, crime type and local authority);
+  daily extract), `monthly_crime` (a force's monthly counts by area and category, such as the Met's),
+  `street_crime` (data.police.uk street-level crime, by month, crime type and local authority) or
+  `recorded_crime_quarterly` (the Home Office's quarterly counts by force and offence group, for a national
+  edition);
 - `inputs`: the files and folders `spcb ingest --edition NAME` reads, relative to the edition's folder;
 - `series` (optional): each series the plan measures, as the sum of the extract's own categories, so that a plan
   can count `mopac7` as nine of the Met's minor categories. A series not named here is the extract's series of
-  that name.
+  that name;
+- `kind` (optional): `board` (the default), a force's board report built from its plan, or `national`, a book
+  for any of the 43 territorial forces, named when it is built, from published data alone: no plan, no commentary.
 An edition's name is its folder's name: lower-case letters, digits and '-'. The West Midlands demonstration
 edition is the default one.
 """
@@ -27,7 +31,9 @@ from .schema import PlanError
 DEFAULT = "west-midlands"  # the edition `make book` builds, and commands use when none is named
 FILE = "edition.yml"
 EDITIONS = Path("data/editions")
-EXTRACTS = {"recorded_crime": "daily", "monthly_crime": "monthly", "street_crime": "monthly"}
+EXTRACTS = {"recorded_crime": "daily", "monthly_crime": "monthly", "street_crime": "monthly",
+            "recorded_crime_quarterly": "quarterly"}
+KINDS = ("board", "national")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -39,10 +45,11 @@ class Edition:
     extract: str
     inputs: tuple[Path, ...]
     series: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kind: str = "board"
 
     @property
     def granularity(self) -> str:
-        """'daily' or 'monthly': the finest step of the extract's counts."""
+        """'daily', 'monthly' or 'quarterly': the finest step of the extract's counts."""
         return EXTRACTS[self.extract]
 
     @property
@@ -70,7 +77,7 @@ def load(data_dir: str | Path) -> Edition:
         raise PlanError(f"{path}: no edition.yml; expected the folder of an edition (see `spcb init`)")
     reader = Reader(path, PlanError)
     fields = reader.mapping(compose(path, PlanError, "edition"), "edition.yml", ("title", "extract", "inputs"),
-                            ("series",))
+                            ("series", "kind"))
     series = {}
     if "series" in fields:
         for key, value in reader.mapping(fields["series"], "edition.yml: field 'series'", (),
@@ -87,6 +94,7 @@ def load(data_dir: str | Path) -> Edition:
         inputs=tuple(Path(os.path.normpath(data_dir / reader.text(n, "edition.yml: field 'inputs'")))
                      for n in reader.sequence(fields["inputs"], "edition.yml: field 'inputs'")),
         series=series,
+        kind=reader.choice(fields["kind"], "edition.yml: field 'kind'", KINDS) if "kind" in fields else "board",
     )
 
 

@@ -1,8 +1,10 @@
-"""Reporting periods: months, financial years and the year-to-date windows the board compares.
+"""Reporting periods: months, financial quarters, financial years and the year-to-date windows the board compares.
 
 The financial year starts on 1 April. Year to date runs from 1 April to the as-of date; "last year"
 is the same window one year earlier (29 February falls back to 28 February). A period is written YYYY-MM and
-an as-of date YYYY-MM-DD, in ASCII digits, in a year from 1900 to 2100.
+an as-of date YYYY-MM-DD, in ASCII digits, in a year from 1900 to 2100. A financial quarter (the national
+edition's period) is written YYYY-Qn, YYYY being the first year of its financial year: 2023-Q1 is April to June
+2023 and 2023-Q4 is January to March 2024.
 """
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import ClassVar
 
 FY_START_MONTH = 4
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
@@ -27,6 +31,7 @@ class Month:
 
     year: int
     month: int
+    step: ClassVar[str] = "month"  # what a chart's point is, in words
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -91,6 +96,62 @@ class FinancialYear:
     def months(self) -> list[Month]:
         first = Month(self.start_year, FY_START_MONTH)
         return [first.shift(i) for i in range(12)]
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A financial quarter: quarter `number` (1 to 4) of the financial year starting in `start_year`."""
+
+    start_year: int
+    number: int
+    step: ClassVar[str] = "quarter"
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        match = _QUARTER.fullmatch(str(text).strip())
+        if not match or not FIRST_YEAR <= int(match.group(1)) < LAST_YEAR:
+            raise PeriodError(f"period {text!r}: expected a financial quarter written YYYY-Qn, such as 2023-Q4 "
+                              f"(January to March 2024), in a year from {FIRST_YEAR} to {LAST_YEAR - 1}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.start_year:04d}-Q{self.number}"
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear(self.start_year)
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        first = Month(self.start_year, FY_START_MONTH).shift(3 * (self.number - 1))
+        return tuple(first.shift(i) for i in range(3))
+
+    @property
+    def first_day(self) -> date:
+        return self.months[0].first_day
+
+    @property
+    def last_day(self) -> date:
+        return self.months[-1].last_day
+
+    @property
+    def name(self) -> str:
+        """Long name, e.g. 'January to March 2024'."""
+        first, last = self.months[0], self.months[-1]
+        return f"{calendar.month_name[first.month]} to {last.name}"
+
+    @property
+    def label(self) -> str:
+        """Short name, e.g. '2023/24 Q4'."""
+        return f"{self.financial_year.label} Q{self.number}"
+
+    def shift(self, quarters: int) -> Quarter:
+        index = self.start_year * 4 + self.number - 1 + quarters
+        return Quarter(index // 4, index % 4 + 1)
+
+    def year_to_date(self) -> list[Quarter]:
+        """The quarters of its financial year up to and including this one."""
+        return [Quarter(self.start_year, n) for n in range(1, self.number + 1)]
 
 
 def same_day_last_year(day: date) -> date:

@@ -2,7 +2,10 @@
 
 An SPC chart shades the current financial year and the one before, each labelled at the top with its label and
 "this year" or "last year", so the two can be read against each other; its title states the latest month in the
-plain words of `statements.latest`, and its alt text ends with `statements.plain_variation`.
+plain words of `statements.latest`, and its alt text names the latest special-cause points (at most `NAMED`)
+and ends with `statements.plain_variation`. A chart of quarters
+(the national edition's) says "quarter" where a monthly one says "month", and marks the start of every
+financial year (of every other one, or every fourth, when that would crowd the axis).
 """
 from __future__ import annotations
 
@@ -141,54 +144,76 @@ def spc_png(chart) -> bytes:
             chosen = [i for i in x if result.point_type[i] == point_type]
             if chosen:
                 ax.scatter(chosen, result.values[chosen], color=colour, marker=marker, s=36, zorder=3, label=label)
-        ticks = [i for i, m in enumerate(months) if m.month in (4, 10)]
-        ax.set_xticks(ticks, [months[i].first_day.strftime("%b %Y") for i in ticks])
-        ax.set_ylabel(f"{chart.measure.unit.capitalize()} per month")
+        ax.set_xticks(*_ticks(months))
+        ax.set_ylabel(f"{chart.measure.unit.capitalize()} per {months[0].step}")
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.plot([], [], color="#333333", linewidth=1.4, label="Mean")
         ax.plot([], [], color="#333333", linewidth=1, linestyle=(0, (4, 3)), label="Process limits")
         _year_bands(ax, months)
         latest = statements.latest(chart)
-        return _png(fig, ax, f"{chart.measure.label}: SPC chart\nLatest month: {_lower(latest.change)}"
+        return _png(fig, ax, f"{chart.measure.label}: SPC chart\nLatest {months[0].step}: {_lower(latest.change)}"
                              f"{', ' + latest.meaning if latest.meaning else ''}", "")
+
+
+def _ticks(months) -> tuple[list[int], list[str]]:
+    """April and October of each year on a monthly chart ('Apr 2014'); on a quarterly one, the first quarter of
+    each financial year ('2014/15'), of every other one or every fourth when there are many."""
+    if months[0].step == "month":
+        ticks = [i for i, m in enumerate(months) if m.month in (4, 10)]
+        return ticks, [months[i].first_day.strftime("%b %Y") for i in ticks]
+    starts = [i for i, q in enumerate(months) if q.number == 1]
+    every = next(n for n in (1, 2, 4, 8, 16) if len(starts) <= 6 * n)
+    last = months[starts[-1]].start_year if starts else 0
+    ticks = [i for i in starts if (last - months[i].start_year) % every == 0]
+    return ticks, [months[i].financial_year.label for i in ticks]
 
 
 YEAR_BANDS = (("last year", "#ececec"), ("this year", "#dceaf7"))  # grey, then blue: their lightness differs too
 
 
 def _year_bands(ax, months) -> None:
-    """Shade the last two financial years on the chart, each labelled at the top, with room made above the data."""
+    """Shade the last two financial years on the chart, each labelled at the top, with room made above the data.
+    A year of quarters is too narrow for its label, so there each label is one line, ending at its year's end."""
     bottom, top = ax.get_ylim()
     ax.set_ylim(bottom, top + (top - bottom) * 0.22)
     years = sorted({m.financial_year for m in months})[-2:]
-    for year, (when, shade) in zip(years, YEAR_BANDS[-len(years):]):
+    for row, (year, (when, shade)) in enumerate(zip(years, YEAR_BANDS[-len(years):])):
         inside = [i for i, m in enumerate(months) if m.financial_year == year]
         ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, color=shade, linewidth=0, zorder=0)
-        ax.text((inside[0] + inside[-1]) / 2, 0.97, f"{year.label}\n{when}", transform=ax.get_xaxis_transform(),
-                ha="center", va="top", fontsize=8, color="#333333")
+        if months[0].step == "month":
+            ax.text((inside[0] + inside[-1]) / 2, 0.97, f"{year.label}\n{when}", transform=ax.get_xaxis_transform(),
+                    ha="center", va="top", fontsize=8, color="#333333")
+        else:
+            ax.text(inside[-1] + 0.5, 0.97 - 0.06 * row, f"{year.label} {when}", transform=ax.get_xaxis_transform(),
+                    ha="right", va="top", fontsize=8, color="#333333")
 
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+NAMED = 12  # the most special-cause points the alt text names, the latest ones
+
+
 def spc_alt(chart) -> str:
     """The SPC chart in words: the period, the mean and limits now, the special causes and the latest point."""
     result, months = chart.result, chart.months
     segment = result.segments[-1]
-    text = (f"SPC chart of monthly {chart.measure.label.lower()} {chart.measure.unit} from {months[0].name} to "
-            f"{months[-1].name}. ")
+    step = months[0].step
+    text = (f"SPC chart of {step}ly {chart.measure.label.lower()} {chart.measure.unit} from "
+            f"{months[0].first_day:%B %Y} to {months[-1].last_day:%B %Y}. ")
     if len(result.segments) > 1:
         text += f"The mean and limits start again from {months[segment.start].name}. "
     text += (f"Mean {segment.mean:,.0f}, process limits {max(segment.lower, 0):,.0f} to {segment.upper:,.0f}. ")
     special = [i for i in range(len(months)) if result.special[i]]
     if special:
         named = ", ".join(f"{months[i].name} ({result.values[i]:,.0f}, {SPC_STYLE[result.point_type[i]][2].lower()})"
-                          for i in special)
-        text += f"Special cause variation in {len(special)} of {len(months)} months: {named}. "
+                          for i in special[-NAMED:])
+        latest = f", the latest {NAMED} of them" if len(special) > NAMED else ""
+        text += f"Special cause variation in {len(special)} of {len(months)} {step}s{latest}: {named}. "
     else:
-        text += "Every month shows common cause variation. "
-    return text + f"Latest month: {_lower(statements.plain_variation(chart))}."
+        text += f"Every {step} shows common cause variation. "
+    return text + f"Latest {step}: {_lower(statements.plain_variation(chart))}."
 
 
 def survey_png(history: pd.DataFrame, measure: Measure) -> bytes:

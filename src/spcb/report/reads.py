@@ -16,7 +16,8 @@ re-executes the pages that read what changed and no other:
 items' series, tables and commentary; the executive summary every series the plan counts, every item's state and
 its own commentary; the appendix every series and every state; the comparison its three published tables; the
 provenance page the log and every commentary file. A template without a declaration reads everything, so a new
-page is never served stale from the cache before its reads are declared.
+page is never served stale from the cache before its reads are declared. A national page (`national_inputs`) reads
+the edition and the published tables it shows; its force and quarter are among its parameters.
 """
 from __future__ import annotations
 
@@ -82,17 +83,12 @@ class Inputs:
             kind, _, what = name.partition(":")
             self._cache[name] = {
                 "series": lambda: _frame_digest(self.counts[self.counts["series"] == what]),
-                "table": lambda: digest(self._file(what) + json.dumps(
-                    [[e["title"], e["path"]] for e in self.log if e["table"] == what]).encode()),
+                "table": lambda: _table_digest(self.store, self.log, what),
                 "commentary": lambda: digest(self.texts.get(what, "")) if what else self._commentary(),
                 "states": self._states,
                 "log": lambda: digest(json.dumps(self.log, sort_keys=True)),
             }[kind]()
         return self._cache[name]
-
-    def _file(self, table: str) -> bytes:
-        path = self.store.file(table)
-        return path.read_bytes() if path.exists() else b""
 
     def _states(self) -> str:
         updates = [narrative.update_for(self.plan, item, self.window.period, self.texts) for item in self.plan.items]
@@ -100,6 +96,12 @@ class Inputs:
 
     def _commentary(self) -> str:
         return _files_digest(narrative.folder(self.data_dir, self.window.period).glob("*.md"))
+
+
+def _table_digest(found: store.Store, log: list[dict], table: str) -> str:
+    path = found.file(table)
+    return digest((path.read_bytes() if path.exists() else b"") + json.dumps(
+        [[e["title"], e["path"]] for e in log if e["table"] == table]).encode())
 
 
 def _item_reads(plan: Plan, items: Iterable[Item]) -> set[str]:
@@ -132,3 +134,23 @@ READS: dict[str, Callable[[Plan, dict], set[str]]] = {
                                                "table:recorded_crime_quarterly"},
     "provenance": lambda plan, p: {"log", "commentary:"},
 }
+
+
+NATIONAL_TABLES = ("recorded_crime_quarterly", "rolling_year_crime", "population")
+NATIONAL_READS: dict[str, tuple[str, ...]] = {  # the store tables each national page shows
+    "national-summary": ("recorded_crime_quarterly", "population"),
+    "national-trends": ("recorded_crime_quarterly",),
+    "national-measures": ("recorded_crime_quarterly", "rolling_year_crime"),
+    "national-compare": NATIONAL_TABLES,
+}
+
+
+def national_inputs(data_dir: Path, template: str) -> dict[str, str]:
+    """The named digests of what the national page of `template` reads: the edition (`edition.yml`) and each store
+    table it shows (`table:<name>`); an undeclared template reads every national table and the log (`log`)."""
+    found = store.Store(data_dir)
+    log = found.log()
+    reads = NATIONAL_READS.get(template)
+    digests = {"edition": digest(Path(data_dir, editions.FILE).read_bytes())}
+    digests |= {f"table:{name}": _table_digest(found, log, name) for name in reads or NATIONAL_TABLES}
+    return digests if reads else {**digests, "log": digest(json.dumps(log, sort_keys=True))}

@@ -2,6 +2,9 @@
 selector's list (`periods.json`, and `periods.js`, the same list as a script setting `window.spcbPeriods`, which a
 page opened from disk can load where it cannot fetch a file), an archive page of every period built, and an
 index.html that opens the latest period. The period selector and the archive stay within their edition.
+
+The national edition's folder holds a book per force (`site.batch` writes its index); instead of periods it keeps a
+line saying what it holds (`summary.txt`), which the root shows beside its title.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ a{{color:#0b5cad}}</style></head>
 <body><main><h1>{title}</h1>{body}</main></body></html>
 """
 TITLE = "title.txt"  # an edition's title, kept beside its periods for the root's list
+SUMMARY = "summary.txt"  # what an edition of books by force holds, for the root's list
 
 
 def _periods(folder: Path) -> list[str]:
@@ -49,16 +53,18 @@ def write_archive(html: Path, edition: Edition) -> Path:
         head=f'<meta http-equiv="refresh" content="0; url={latest}/index.html">', title=title,
         body=f'<p>Opening the latest report, <a href="{latest}/index.html">{Month.parse(latest).name}</a>. '
              f'See also <a href="archive.html">every period</a>.</p>'), encoding="utf-8")
-    _write_root(html)
+    write_root(html)
     return folder / "index.html"
 
 
-def _write_root(html: Path) -> None:
-    """The site's index: one entry per edition built, with its title and latest period."""
-    editions = sorted(p for p in html.iterdir() if p.is_dir() and (p / TITLE).exists() and _periods(p))
+def write_root(html: Path) -> None:
+    """The site's index: one entry per edition built, with its title and latest period (or what it holds)."""
+    editions = sorted(p for p in html.iterdir() if p.is_dir() and (p / TITLE).exists()
+                      and (_periods(p) or (p / SUMMARY).exists()))
     items = "".join(
         f'<li><a href="{p.name}/index.html">{markup.escape((p / TITLE).read_text(encoding="utf-8").strip())}</a>: '
-        f'latest {Month.parse(_periods(p)[-1]).name}, <a href="{p.name}/archive.html">every period</a></li>'
+        + (f'latest {Month.parse(_periods(p)[-1]).name}, <a href="{p.name}/archive.html">every period</a></li>'
+           if _periods(p) else f'{markup.escape((p / SUMMARY).read_text(encoding="utf-8").strip())}</li>')
         for p in editions)
     (html / "index.html").write_text(PAGE.format(
         head="", title="Police and Crime Plan performance reports",

@@ -43,6 +43,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def reproduce_command(window: Window, data_dir: Path, root: Path) -> str:
             f"{window.as_of.isoformat()}")
 
 
-def _replace(new: Path, current: Path) -> None:
+def replace(new: Path, current: Path) -> None:
     """Put `new` where `current` is, the old one kept beside it until `new` is in place."""
     old = current.with_name(current.name + ".old")
     if current.exists():
@@ -194,19 +195,8 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     inputs = Inputs(data, window)
-    todo, keys, executed = [], {}, done.executed.setdefault(period, {})
-    for job in jobs(root, plan, window, data):
-        place = f"{edition.name}/{period}/{job.page}"
-        digests = {"template": digest(job.template.read_bytes()),
-                   "parameters": digest(json.dumps(job.parameters, sort_keys=True)),
-                   **environment(), **inputs.of(job.template.stem, job.parameters)}
-        keys[job.page] = (place, digests, Cache.key(digests))
-        if cache and cache.get(keys[job.page][2], staging, job.page):
-            done.reused.setdefault(period, []).append(job.page)
-        else:
-            todo.append(job)
-            executed[job.page] = cache.why(place, digests) if cache else "--no-cache"
-    todo.sort(key=lambda job: -len(keys[job.page][1]))  # the pages reading most, which take longest, first
+    todo, keys = looked_up(cache, jobs(root, plan, window, data), f"{edition.name}/{period}",
+                           lambda job: inputs.of(job.template.stem, job.parameters), staging, done, period)
     with Ahead(root) if todo else nullcontext() as ahead:  # Jupyter Book imports itself while the notebooks run
         failures = kernels.run(todo, staging, build_dir / "logs", last)
         if failures:
@@ -216,15 +206,11 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
             raise BuildError(f"notebook failed for {window.period}, the site was not changed:\n  "
                              + "\n  ".join(failures) + f"\n(executed notebooks kept in {kept})")
         if cache:
-            for job in todo:
-                notebook = staging / f"{job.page}.ipynb"
-                cache.put(keys[job.page][2], notebook, output.downloads(notebook.read_text(encoding="utf-8")))
-            for place, digests, _ in keys.values():
-                cache.record(place, digests)
+            remember(cache, todo, keys, staging)
         shutil.copy2(edition.about, staging / f"{catalogue.ABOUT}.md")
-        sphinx, key = root / SPHINX / edition.name / period, _site_key(root, edition, data)
+        sphinx, key = root / SPHINX / edition.name / period, site_key(root, edition, data)
         everything = cache is None or not (sphinx / SITE_KEY).exists() or (sphinx / SITE_KEY).read_text() != key
-        changed = _changed(staging, root / EXECUTED / edition.name / period)
+        changed = any_changed(staging, root / EXECUTED / edition.name / period)
         if not changed and not everything and (build_dir / "html" / edition.name / period).exists():
             _keep_as_last(root, staging)
             done.site[period] = "unchanged"
@@ -247,6 +233,34 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
         shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
         done.site[period] = "built in full" if everything else "updated"
         return key, sphinx
+
+
+def looked_up(cache: Cache | None, job_list: list[Job], place: str, reads: Callable[[Job], dict[str, str]],
+              staging: Path, done: Done, period: str) -> tuple[list[Job], dict]:
+    """Copy into `staging` each notebook the cache holds for what it reads now (`reads(job)`, the inputs part of its
+    key), noting it in `done` as reused; return the others, to execute (the pages reading most, which take longest,
+    first, each noted with why), and every job's page, digests and key."""
+    todo, keys, executed = [], {}, done.executed.setdefault(period, {})
+    for job in job_list:
+        digests = {"template": digest(job.template.read_bytes()),
+                   "parameters": digest(json.dumps(job.parameters, sort_keys=True)), **environment(), **reads(job)}
+        keys[job.page] = (f"{place}/{job.page}", digests, Cache.key(digests))
+        if cache and cache.get(keys[job.page][2], staging, job.page):
+            done.reused.setdefault(period, []).append(job.page)
+        else:
+            todo.append(job)
+            executed[job.page] = cache.why(keys[job.page][0], digests) if cache else "--no-cache"
+    todo.sort(key=lambda job: -len(keys[job.page][1]))
+    return todo, keys
+
+
+def remember(cache: Cache, todo: list[Job], keys: dict, staging: Path) -> None:
+    """Keep each executed notebook, with its downloads, in the cache, and the digests every page was built from."""
+    for job in todo:
+        notebook = staging / f"{job.page}.ipynb"
+        cache.put(keys[job.page][2], notebook, output.downloads(notebook.read_text(encoding="utf-8")))
+    for place, digests, _ in keys.values():
+        cache.record(place, digests)
 
 
 def _touched(root: Path, data: Path) -> bool:
@@ -277,7 +291,7 @@ def _keep_as_last(root: Path, staging: Path) -> None:
     shutil.rmtree(root / DISCARDED, ignore_errors=True)
 
 
-def _changed(staging: Path, published: Path) -> bool:
+def any_changed(staging: Path, published: Path) -> bool:
     """Give each staged notebook that equals the published one the published one's modification time, so that
     Jupyter Book does not read it again; return whether any notebook changed, came or went."""
     changed = {p.name for p in published.glob("*.ipynb")} != {p.name for p in staging.glob("*.ipynb")}
@@ -290,7 +304,7 @@ def _changed(staging: Path, published: Path) -> bool:
     return changed
 
 
-def _site_key(root: Path, edition: Edition, data: Path) -> str:
+def site_key(root: Path, edition: Edition, data: Path) -> str:
     """The digest of what every page of the site depends on beside its notebook: the table of contents, the
     configuration and the edition's title, the static pages and files, the page about the data, the plan and the
     edition, spcb and the packages."""
@@ -324,7 +338,7 @@ def _roll_forward(root: Path) -> None:
     edition = edition_of(recorded)
     if built.exists():
         (root / "_build" / "html" / edition).mkdir(parents=True, exist_ok=True)
-        _replace(built, root / "_build" / "html" / edition / recorded["period"])
+        replace(built, root / "_build" / "html" / edition / recorded["period"])
     executed = root / EXECUTED / edition / recorded["period"]
     shutil.rmtree(executed, ignore_errors=True)
     executed.mkdir(parents=True)

@@ -21,12 +21,16 @@ notebook's papermill record keeps no times or durations, and its paths are relat
 A notebook whose kernel would not start (a port taken meanwhile by another process, a kernel that dies before it
 answers on a busy machine) is also run again once on a new kernel.
 
+`Here` runs notebooks in the calling process instead, one after another in its own warm kernel, kept for the
+process's life: for a process that is itself a worker of something else (a task of `spcb batch` on a Dask worker).
+
 A worker dies with the process that started it, however that ends: on Linux each worker asks for SIGKILL when its
 parent dies (`prctl(PR_SET_PDEATHSIG)`), and each kernel ends within a second of its worker, since ipykernel polls
 the pid of the process that started it. A worker that ends normally shuts its kernel down first.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
@@ -155,13 +159,22 @@ def _execute(job: Job, out_dir: Path, log_dir: Path, warm: bool) -> Outcome:
 
     The kernel's own chatter on stderr goes to `<log_dir>/<page>.log`, not the analyst's terminal.
     """
+    output = out_dir / f"{job.page}.ipynb"
+    stderr = os.dup(2)
+    with open(log_dir / f"{job.page}.log", "w", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 2)
+    try:
+        return _attempts(job, output, out_dir, warm)
+    finally:
+        os.dup2(stderr, 2)
+        os.close(stderr)
+
+
+def _attempts(job: Job, output: Path, out_dir: Path, warm: bool) -> Outcome:
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    output = out_dir / f"{job.page}.ipynb"
-    with open(log_dir / f"{job.page}.log", "w", encoding="utf-8") as log:
-        os.dup2(log.fileno(), 2)
     kernels = 0
     for attempt in (1, 2):
         try:
@@ -275,3 +288,46 @@ class Kernels:
         if last and not self.kept:
             self._pool.shutdown(wait=False)  # leaving the context waits for the rest
         return sorted(failures)
+
+
+class Here:
+    """Notebooks run in this process, one after another, in its own warm kernel (kept for the process's life, and
+    shut down when it ends normally); the same use as `Kernels`."""
+
+    workers, kept = 1, True
+
+    def __init__(self, warm: bool = True):
+        self.warm, self.started = warm, 0
+        if warm:
+            _kernel_here()
+
+    def __enter__(self) -> Here:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """The kernel stays, for the next notebooks of this process."""
+
+    def start(self) -> None:
+        """Nothing to start: the kernel starts with the first notebook."""
+
+    def prepare(self) -> None:
+        """Nothing to prepare ahead: the notebooks run in this process."""
+
+    def run(self, job_list: list[Job], out_dir: Path, log_dir: Path, last: bool = False) -> list[str]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        failures = []
+        for job in job_list:
+            outcome = _execute(job, out_dir, log_dir, self.warm)
+            self.started += outcome.kernels
+            if outcome.error:
+                failures.append(outcome.error)
+        return sorted(failures)
+
+
+@functools.cache
+def _kernel_here() -> None:
+    """Make this process run notebooks in a warm kernel of its own (once)."""
+    os.environ["PYTHONHASHSEED"] = "0"
+    _register_engine()
+    Finalize(_KERNEL, _KERNEL.discard, exitpriority=10)

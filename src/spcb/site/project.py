@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from ..report.catalogue import REPORT
 REPORT_DIR = Path(REPORT)
 TEMPLATES = Path("notebooks")
 EXECUTED = Path("_build/executed")
+BOOKS = Path("_build/books")
 LOCK = Path("_build/.lock")
 
 
@@ -62,8 +64,21 @@ def parameters(notebook: Path) -> dict:
 
 
 def edition_of(recorded: dict) -> str:
-    """The edition an executed notebook was built for, from its parameters: the name of its data folder."""
-    return Path(recorded["data_dir"]).name
+    """The edition an executed notebook was built for, from its parameters: the name of its data folder, and for a
+    book of one force of many (the national edition's), `<edition>/<force's slug>`."""
+    name = Path(recorded["data_dir"]).name
+    return f"{name}/{slug(recorded['force'])}" if recorded.get("force") else name
+
+
+def slug(force: str) -> str:
+    """A force's name as a folder name: "Avon and Somerset" is avon-and-somerset."""
+    return re.sub(r"[^a-z0-9]+", "-", force.lower()).strip("-")
+
+
+def report_dir(root: Path, edition: str) -> Path:
+    """Where the notebooks of `edition` are built, and their data folders relative to: `book/report/`, or for one
+    force's book, in that book's own project (`_build/books/<edition>/<slug>/`, see `site.national`)."""
+    return root / BOOKS / edition / REPORT_DIR if "/" in edition else root / REPORT_DIR
 
 
 def executed_notebooks(root: str | Path, edition: str, period: str) -> list[Path]:

@@ -19,12 +19,13 @@ from pathlib import Path
 
 from ..plan.edition import DEFAULT
 from . import manifest
-from .project import EXECUTED, REPORT_DIR, die_with, find_root, kept_notebooks
+from .project import EXECUTED, die_with, find_root, kept_notebooks, report_dir
 
 
-def _nbval(root: Path, period: str, notebooks: list[Path]) -> int:
-    """Re-run the notebooks with nbval and compare every output; return pytest's exit code."""
-    with tempfile.TemporaryDirectory(prefix=f".verify-{period}-", dir=root / REPORT_DIR.parent) as folder:
+def _nbval(home: Path, period: str, notebooks: list[Path]) -> int:
+    """Re-run the notebooks with nbval, beside `home` (the folder their data folders are relative to), and
+    compare every output; return pytest's exit code."""
+    with tempfile.TemporaryDirectory(prefix=f".verify-{period}-", dir=home.parent) as folder:
         copies = [shutil.copy(notebook, folder) for notebook in notebooks]
         command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                    "-q", "--color=no", "--rootdir", folder, *copies]
@@ -38,9 +39,10 @@ def verify(period: str, root: str | Path = ".", edition: str = DEFAULT) -> int:
     root = find_root(root)
     recorded = manifest.load(root, edition, period)
     notebooks = kept_notebooks(root, edition, period)
-    data = (root / REPORT_DIR / recorded["data_dir"]).resolve()
+    home = report_dir(root, edition)
+    data = (home / recorded["data_dir"]).resolve()
     print(f"Edition {edition}, period {period}, cut-off {recorded['as_of']}, data {data} (data_dir "
-          f"{recorded['data_dir']} from {REPORT_DIR.as_posix()}).")
+          f"{recorded['data_dir']} from {home.relative_to(root).as_posix()}).")
     printed = recorded.get("pdf")
     print(f"Checking the {len(recorded['files'])} files published in {(manifest.SITE / edition / period).as_posix()}"
           + (f" and the PDF {printed['path']}" if printed else " (no PDF was printed after this build)")
@@ -50,7 +52,7 @@ def verify(period: str, root: str | Path = ".", edition: str = DEFAULT) -> int:
     print(f"Re-executing the {len(notebooks)} notebooks kept in {(EXECUTED / edition / period).as_posix()} with "
           "nbval:", flush=True)
     problems = ([f"{len(differing)} difference(s) in the files above"] if differing else []) \
-        + (["nbval found notebook outputs that differ"] if _nbval(root, period, notebooks) else [])
+        + (["nbval found notebook outputs that differ"] if _nbval(home, period, notebooks) else [])
     if problems:
         print(f"Not everything published for {period} matches the build: {'; '.join(problems)}.")
         return 1
