@@ -272,3 +272,38 @@ def test_distributed_cluster_builds_three_forces_and_isolates_the_broken_one(tmp
     assert len({book["worker"] for book in report["books"] if book["worker"]}) >= 1
     index = (html_root / "index.html").read_text(encoding="utf-8")
     assert html.escape("Dorset") in index and "Gwent" not in index
+
+
+@pytest.mark.browser
+def test_the_index_sorts_by_a_clicked_column_when_opened_from_disk(tmp_path, national):
+    from playwright.sync_api import sync_playwright
+    from test_site import ARGS, CHROMIUM
+
+    root = copy_project(tmp_path / "project")
+    for force, change in (("Dorset", 0.02), ("Kent", -0.05), ("Essex", None)):
+        folder = root / "_build/html/national" / batch.slug(force) / PERIOD
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(f"<title>{force}</title>", encoding="utf-8")
+        headline = {"force": force, "region": "South", "this_year": 1, "last_year": 1, "change": change,
+                    "rate": None, "population_year": None}
+        batch._keep_headline(root / batch.HEADLINES / "national" / batch.slug(force) / f"{PERIOD}.json", headline)
+    index = batch.write_index(root, national)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page()
+        tab.goto(index.as_uri())
+
+        def forces() -> list[str]:
+            return tab.eval_on_selector_all("tbody tr td:first-child", "cells => cells.map(c => c.innerText)")
+
+        assert forces() == ["Dorset", "Essex", "Kent"]
+        change = tab.get_by_role("button", name="Change")
+        change.click()
+        assert forces() == ["Kent", "Dorset", "Essex"]  # not available last
+        assert tab.locator("th", has=change).get_attribute("aria-sort") == "ascending"
+        change.click()
+        assert forces() == ["Dorset", "Kent", "Essex"]
+        assert tab.locator("th", has=change).get_attribute("aria-sort") == "descending"
+        tab.get_by_role("link", name="Kent").click()
+        assert tab.title() == "Kent"
+        browser.close()

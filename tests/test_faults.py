@@ -112,7 +112,8 @@ def test_a_store_in_use_is_refused_in_one_line_naming_its_holder(tmp_path):
 # The site: notebooks and Jupyter Book faked (each page shows the version it was built as), the publishing real
 
 
-def fake_execute(version: str | None, jobs: list[build.Job], out_dir: Path, log_dir: Path) -> list[str]:
+def fake_execute(version: str | None, jobs: list[build.Job], out_dir: Path, log_dir: Path, last: bool = False) \
+        -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     for job in jobs:
         cell = nbformat.v4.new_markdown_cell(f"{job.page}: version {version}", id=job.page)
@@ -122,7 +123,7 @@ def fake_execute(version: str | None, jobs: list[build.Job], out_dir: Path, log_
     return [] if version else ["a notebook failed"]
 
 
-def fake_jupyter_book(root: Path, output: Path, log: Path, title: str, everything: bool) -> None:
+def fake_jupyter_book(root: Path, output: Path, log: Path, title: str, everything: bool, ahead=None) -> None:
     pages = output / "_build" / "html" / REPORT_DIR
     pages.mkdir(parents=True)
     for notebook in (root / REPORT_DIR).glob("*.ipynb"):

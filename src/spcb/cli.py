@@ -252,6 +252,16 @@ def _check(args: argparse.Namespace) -> None:
         args.jobs = CORES
 
 
+def _ingested(data: Path) -> None:
+    """An edition built from published files alone has its store filled from its inputs the first time, so that a
+    fresh clone builds it with one command."""
+    from .ingest import store
+
+    if not store.Store(data).exists():
+        print(f"spcb: note: {data} has no store yet; ingesting its inputs first", file=sys.stderr)
+        _ingest([], data)
+
+
 def _batch(args: argparse.Namespace) -> Path:
     """`spcb batch`: its edition, forces and quarters checked before anything runs, then the batch."""
     from .site import batch, national
@@ -274,6 +284,7 @@ def _batch(args: argparse.Namespace) -> Path:
         quarters = [Quarter.parse(text) for text in args.quarters]
     forces = [found for name in args.force
               for found in (national.FORCES if name.strip().lower() == "all" else [national.force(name)])]
+    _ingested(data)
     return batch.build_all(find_root(args.root), data, list(dict.fromkeys(forces)),
                            list(dict.fromkeys(str(q) for q in quarters)), args.scheduler, args.workers)
 
@@ -285,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build" and _national(args):
             from .site import national
 
+            _ingested(_data(args))
             for period in args.period:
                 made = national.book(find_root(args.root), _data(args), args.force, period, use_cache=not args.no_cache)
                 print(f"The book of {made.force} for {made.period} is built ({made.site}): {made.path / 'index.html'}")

@@ -24,7 +24,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ingest.contract import FORCES as NAMES
+from ..analysis.national import FORCES
 from ..ingest.contract import force_name
 from ..plan import edition as editions
 from ..plan.periods import Quarter
@@ -35,8 +35,6 @@ from .cache import Cache
 from .execute import Here, Job, Kernels
 from .jupyterbook import jupyter_book
 from .project import BOOKS, EXECUTED, REPORT_DIR, TEMPLATES, BuildError, held, parameters, slug
-
-FORCES = NAMES[:43]  # the territorial forces of England and Wales; the rest are not police force areas
 
 
 @dataclass(frozen=True)
