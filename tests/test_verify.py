@@ -3,6 +3,7 @@ differs from it, before nbval re-executes the notebooks."""
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,23 @@ def test_a_changed_pdf_fails_verify_naming_it(published, capsys):
     assert re.findall(r"^  (.*): published", out, re.MULTILINE) == ["_build/pdf/west-midlands-2014-11.pdf"]
     assert json.loads((published / "_build/manifests/west-midlands/2014-11.json").read_text())["pdf"]["path"] == \
         "_build/pdf/west-midlands-2014-11.pdf"
+
+
+def test_a_kernel_that_would_not_start_is_tried_once_more_and_no_more(tmp_path, monkeypatch, capsys):
+    notebook = tmp_path / "book" / "report" / "page.ipynb"
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text("{}")
+    runs = []
+
+    def run(command, **how):
+        runs.append(command)
+        failed = "ERROR nbval:kernel.py:59 Failure starting kernel \":nbval-parent-env\"\n1 error\n"
+        return subprocess.CompletedProcess(command, 1 if len(runs) < answers else 0, failed, "")
+
+    monkeypatch.setattr(verify.subprocess, "run", run)
+    answers = 2
+    assert verify._nbval(notebook.parent, "2014-11", [notebook]) == 0 and len(runs) == 2
+    assert "A kernel would not start; running the notebooks again." in capsys.readouterr().out
+    runs.clear()
+    answers = 9
+    assert verify._nbval(notebook.parent, "2014-11", [notebook]) == 1 and len(runs) == 2

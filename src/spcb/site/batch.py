@@ -29,6 +29,7 @@ import re
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -100,6 +101,8 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator:
     import distributed
 
     if scheduler is None:
+        # The scheduler's HTTP endpoint moves to a free port when another cluster has the usual one: no news here.
+        warnings.filterwarnings("ignore", message=r"Port \d+ is already in use", category=UserWarning)
         with distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                       dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
                 distributed.Client(cluster) as client:

@@ -21,16 +21,24 @@ from ..plan.edition import DEFAULT
 from . import manifest
 from .project import EXECUTED, die_with, find_root, kept_notebooks, report_dir
 
+KERNEL_FAILED = "Failure starting kernel"  # what nbval logs when a kernel dies before it answers
+
 
 def _nbval(home: Path, period: str, notebooks: list[Path]) -> int:
     """Re-run the notebooks with nbval, beside `home` (the folder their data folders are relative to), and
-    compare every output; return pytest's exit code."""
+    compare every output; return pytest's exit code. A kernel that would not start (on a busy machine, another
+    process can take its port first) is no difference in the outputs: the notebooks are run again once."""
     with tempfile.TemporaryDirectory(prefix=f".verify-{period}-", dir=home.parent) as folder:
         copies = [shutil.copy(notebook, folder) for notebook in notebooks]
         command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                    "-q", "--color=no", "--rootdir", folder, *copies]
-        return subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"},
-                              preexec_fn=functools.partial(die_with, os.getpid())).returncode
+        for attempt in (1, 2):
+            result = subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
+                                    text=True, preexec_fn=functools.partial(die_with, os.getpid()))
+            print(result.stdout + result.stderr, end="", flush=True)
+            if result.returncode == 0 or KERNEL_FAILED not in result.stdout + result.stderr or attempt == 2:
+                return result.returncode
+            print("A kernel would not start; running the notebooks again.", flush=True)
 
 
 def verify(period: str, root: str | Path = ".", edition: str = DEFAULT) -> int:
