@@ -247,7 +247,23 @@ def test_the_headline_and_the_catalogue(data):
     assert {"force", "region", "this_year", "last_year", "change", "rate", "population_year"} <= set(found)
     assert (found["force"], found["region"], found["population_year"]) == ("West Midlands", "West Midlands", 2019)
     assert found["change"] == pytest.approx(found["this_year"] / found["last_year"] - 1, abs=5e-4)
-    jobs = catalogue.national_notebooks({"period": "2023-Q4", "as_of": None, "data_dir": str(data), "force": "Kent"})
-    assert [j.page for j in jobs] == ["national-summary", "national-trends", "national-measures", "national-compare"]
+    jobs = catalogue.national_notebooks({"period": "2023-Q4", "as_of": None, "data_dir": str(data), "force": "Kent"},
+                                        {"commit": "abc", "command": "spcb build"})
+    assert [j.page for j in jobs] == ["national-summary", "national-trends", "national-measures", "national-compare",
+                                      "national-provenance"]
     assert all(j.parameters["force"] == "Kent" for j in jobs)
+    assert jobs[-1].parameters["commit"] == "abc" and "commit" not in jobs[0].parameters
     assert "file: book/report/about-the-data" in catalogue.toc(catalogue.NATIONAL_PAGES)
+
+
+def test_the_provenance_page_lists_every_input_file_with_its_sha256_and_reads_the_log(data, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # where the page writes its downloads
+    shown = []
+    monkeypatch.setattr(output, "display", lambda obj, **kwargs: shown.append(str(getattr(obj, "data", obj))))
+    monkeypatch.setattr(output, "glue", lambda *args, **kwargs: None)
+    ctx = NationalContext.load(data, "Kent", "2023-Q4")
+    pages.provenance(ctx, "spcb build --data x --force Kent --period 2023-Q4", "abc123")
+    text = "\n".join(shown)
+    assert "spcb build --data x --force Kent --period 2023-Q4" in text and "abc123" in text
+    assert all(entry["sha256"] in text for entry in ctx.log)
+    assert set(reads.national_inputs(data, "national-provenance")) == {"edition", "log"}

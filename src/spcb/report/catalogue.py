@@ -58,6 +58,7 @@ NATIONAL_PAGES = (
     Page("national-measures", NATIONAL, "national-measures"),
     Page("national-compare", NATIONAL, "national-compare"),
     Page(ABOUT, APPENDICES, edition=True),
+    Page("national-provenance", APPENDICES, "national-provenance", ("commit", "command")),
 )
 
 
@@ -90,9 +91,11 @@ def notebooks(plan: Plan, common: dict, extra: dict) -> list[Notebook]:
     return found
 
 
-def national_notebooks(common: dict) -> list[Notebook]:
-    """Every notebook of a national book; `common` gives period, as_of, data_dir and force."""
-    return [Notebook(page.name, page.template, {key: common[key] for key in NATIONAL_COMMON})
+def national_notebooks(common: dict, extra: dict) -> list[Notebook]:
+    """Every notebook of a national book; `common` gives period, as_of, data_dir and force, `extra` the values of
+    the parameters only some pages take."""
+    return [Notebook(page.name, page.template, {**{key: common[key] for key in NATIONAL_COMMON},
+                                                **{p: extra[p] for p in page.parameters}})
             for page in NATIONAL_PAGES if page.template]
 
 

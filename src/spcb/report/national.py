@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import __version__
 from ..analysis import national
 from ..analysis.arithmetic import rounded
 from ..analysis.coverage import Unavailable
@@ -26,7 +27,7 @@ from ..plan import edition as editions
 from ..plan.edition import Edition
 from ..plan.periods import PeriodError, Quarter
 from ..plan.schema import PlanError
-from . import charts, output, tables
+from . import charts, output, pages, tables
 
 CITY = "City of London"
 
@@ -235,3 +236,20 @@ def compare(ctx: NationalContext) -> None:
 def headline(ctx: NationalContext) -> dict:
     """The force's headline figures for the index of all forces (see `national.headline`)."""
     return national.headline(ctx.counts, ctx.table("population"), ctx.regions, ctx.force, ctx.quarter)
+
+
+def provenance(ctx: NationalContext, command: str, commit: str) -> None:
+    """What a reviewer needs to rebuild and check the book: the commands, its parameters, every input file with its
+    SHA-256, and the versions of the packages."""
+    output.title("Provenance")
+    output.markdown(
+        f"Every figure in this book of {ctx.force} for {ctx.quarter.name} was computed from the published files "
+        "below and nothing else. To build it again from a checkout of spcb at the commit shown, run:"
+        f"\n\n```text\n{command}\n```\n\nThen `spcb verify` with the same edition, force and period checks each "
+        "published file against the build's manifest, re-executes every notebook and compares each output. Each "
+        "page's executed notebook can be downloaded from the button at the top of that page.")
+    output.table(pd.DataFrame({"Parameter": ["period", "force", "spcb version", "spcb commit"],
+                               "Value": [str(ctx.quarter), ctx.force, __version__, commit]}),
+                 "Parameters of this build", "provenance-parameters", "spcb")
+    pages.input_files(ctx.log)
+    pages.packages()

@@ -285,16 +285,25 @@ def provenance(ctx: PageContext, command: str, commit: str) -> None:
                                "Value": [str(ctx.period), ctx.window.as_of.isoformat(), __version__, commit,
                                          plan_file.name, sha256(plan_file)]}),
                  "Parameters of this build", "provenance-parameters", "spcb")
-    log = ctx.log
+    input_files(ctx.log)
+    texts = sorted(narrative.folder(ctx.data_dir, ctx.period).glob("*.md"))
+    output.table(pd.DataFrame({"Commentary file": [p.name for p in texts], "SHA-256": [sha256(p) for p in texts]}),
+                 f"Commentary for {ctx.period.name}", "provenance-commentary", "the analysts' commentary files")
+    packages()
+
+
+def input_files(log: list[dict]) -> None:
+    """Every input file in the store, from its ingest log: its format, table, SHA-256, rows and coverage."""
     output.table(pd.DataFrame({
         "File": [Path(e["path"]).name for e in log], "Format": [e["format"] for e in log],
         "Table": [e["table"] for e in log], "SHA-256": [e["sha256"] for e in log],
         "Rows read": [f"{e['rows_read']:,}" for e in log], "Rows used": [f"{e['rows_accepted']:,}" for e in log],
         "Covers": [f"{e['period_first']} to {e['period_last']}" if e["period_first"] else "" for e in log],
     }), "Every input file in the store, as ingested", "provenance-inputs", "the store's ingest log")
-    texts = sorted(narrative.folder(ctx.data_dir, ctx.period).glob("*.md"))
-    output.table(pd.DataFrame({"Commentary file": [p.name for p in texts], "SHA-256": [sha256(p) for p in texts]}),
-                 f"Commentary for {ctx.period.name}", "provenance-commentary", "the analysts' commentary files")
+
+
+def packages() -> None:
+    """The versions of the packages the numbers and pages depend on."""
     output.table(pd.DataFrame({"Package": list(PACKAGES), "Version": [_version(p) for p in PACKAGES]}),
                  "Versions of the main packages", "provenance-packages", "the Python environment of the build")
 

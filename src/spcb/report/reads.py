@@ -17,7 +17,8 @@ items' series, tables and commentary; the executive summary every series the pla
 its own commentary; the appendix every series and every state; the comparison its three published tables; the
 provenance page the log and every commentary file. A template without a declaration reads everything, so a new
 page is never served stale from the cache before its reads are declared. A national page (`national_inputs`) reads
-the edition and the published tables it shows; its force and quarter are among its parameters.
+the edition and the published tables it shows, its provenance page the log; its force and quarter are among its
+parameters.
 """
 from __future__ import annotations
 
@@ -142,6 +143,7 @@ NATIONAL_READS: dict[str, tuple[str, ...]] = {  # the store tables each national
     "national-trends": ("recorded_crime_quarterly",),
     "national-measures": ("recorded_crime_quarterly", "rolling_year_crime"),
     "national-compare": NATIONAL_TABLES,
+    "national-provenance": ("log",),  # the ingest log, whole: every input file with its SHA-256
 }
 
 
@@ -150,7 +152,10 @@ def national_inputs(data_dir: Path, template: str) -> dict[str, str]:
     table it shows (`table:<name>`); an undeclared template reads every national table and the log (`log`)."""
     found = store.Store(data_dir)
     log = found.log()
-    reads = NATIONAL_READS.get(template)
     digests = {"edition": digest(Path(data_dir, editions.FILE).read_bytes())}
-    digests |= {f"table:{name}": _table_digest(found, log, name) for name in reads or NATIONAL_TABLES}
-    return digests if reads else {**digests, "log": digest(json.dumps(log, sort_keys=True))}
+    for name in NATIONAL_READS.get(template, (*NATIONAL_TABLES, "log")):
+        if name == "log":
+            digests["log"] = digest(json.dumps(log, sort_keys=True))
+        else:
+            digests[f"table:{name}"] = _table_digest(found, log, name)
+    return digests

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from .build import SITE_KEY, STAGING, Done, any_changed, looked_up, remember, re
 from .cache import Cache
 from .execute import Here, Job, Kernels
 from .jupyterbook import jupyter_book
-from .project import BOOKS, EXECUTED, REPORT_DIR, TEMPLATES, BuildError, held, parameters, slug
+from .project import BOOKS, EXECUTED, REPORT_DIR, TEMPLATES, BuildError, git_commit, held, parameters, slug
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,11 @@ def book(root: Path, data: Path, name: str, period: str, kernels: Kernels | Here
         staging.mkdir(parents=True)
         common = {"period": str(quarter), "as_of": quarter.last_day.isoformat(),
                   "data_dir": os.path.relpath(data, report), "force": chosen}
+        data_dir = os.path.relpath(data, root)
+        extra = {"commit": git_commit(root), "command": f"spcb ingest --data {data_dir}\nspcb build --data "
+                                                        f"{data_dir} --force {shlex.quote(chosen)} --period {quarter}"}
         job_list = [Job(root / TEMPLATES / f"{n.template}.ipynb", n.page, n.parameters)
-                    for n in catalogue.national_notebooks(common)]
+                    for n in catalogue.national_notebooks(common, extra)]
         cache, done = Cache(root) if use_cache else None, Done(kernels or Here())
         todo, keys = looked_up(cache, job_list, f"{key}/{quarter}",
                                lambda job: reads.national_inputs(data, job.template.stem), staging, done, period)
