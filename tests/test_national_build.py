@@ -54,3 +54,15 @@ def test_a_forces_book_is_published_in_its_own_folder_reused_when_nothing_change
                                "West Midlands", "--period", "2023-Q4"], capture_output=True, text=True,
                               cwd=root)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "batch"])
+def test_a_quarter_the_data_does_not_cover_is_refused_in_one_line_before_anything_runs(command, tmp_path, capsys,
+                                                                                         national):
+    root = copy_project(tmp_path / "project")
+    assert cli.main([command, "--root", str(root), "--data", str(national), "--force", "Kent",
+                     "--period", "2024-Q1"]) == 1
+    assert capsys.readouterr().err == (
+        "spcb: error: period 2024-Q1: found a quarter the Home Office file cannot compare with a year earlier (it "
+        "runs from 2002/03 Q1 to 2023/24 Q4); expected one from 2003-Q1 to 2023-Q4\n")
+    assert not (root / "_build").exists()

@@ -285,6 +285,8 @@ def _batch(args: argparse.Namespace) -> Path:
     forces = [found for name in args.force
               for found in (national.FORCES if name.strip().lower() == "all" else [national.force(name)])]
     _ingested(data)
+    for quarter in quarters:  # before a cluster starts or any notebook runs
+        national.check(data, str(quarter))
     return batch.build_all(find_root(args.root), data, list(dict.fromkeys(forces)),
                            list(dict.fromkeys(str(q) for q in quarters)), args.scheduler, args.workers)
 
@@ -297,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             from .site import national
 
             _ingested(_data(args))
+            for period in args.period:  # every quarter checked before any notebook runs
+                national.check(_data(args), period)
             for period in args.period:
                 made = national.book(find_root(args.root), _data(args), args.force, period, use_cache=not args.no_cache)
                 print(f"The book of {made.force} for {made.period} is built ({made.site}): {made.path / 'index.html'}")

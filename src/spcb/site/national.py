@@ -30,6 +30,7 @@ from ..ingest.contract import force_name
 from ..plan import edition as editions
 from ..plan.periods import Quarter
 from ..report import catalogue, reads
+from ..report.national import NationalContext
 from . import manifest
 from .build import SITE_KEY, STAGING, Done, any_changed, looked_up, remember, replace, site_key
 from .cache import Cache
@@ -59,6 +60,13 @@ def force(name: str) -> str:
         raise BuildError(f"--force {name!r}: not a territorial police force of England and Wales; expected one of "
                          f"{', '.join(FORCES)}")
     return found
+
+
+def check(data: Path, period: str) -> Quarter:
+    """The quarter, refused in one line before any notebook runs if the edition's data cannot give its year to date
+    and the same quarters a year earlier (it is the same for every force)."""
+    NationalContext.load(data, FORCES[0], period)
+    return Quarter.parse(period)
 
 
 def book(root: Path, data: Path, name: str, period: str, kernels: Kernels | Here | None = None,
