@@ -221,15 +221,7 @@ def _stage(root: Path, edition: Edition, plan: Plan, window: Window, data: Path,
         else:
             previous.mkdir()
         rename(staging, report_dir, "report-new")
-        if everything:
-            shutil.rmtree(sphinx, ignore_errors=True)
-        (sphinx / SITE_KEY).unlink(missing_ok=True)  # until the period is published from it
-        try:
-            jupyter_book(root, sphinx, build_dir / "logs" / "jupyter-book.log", title=edition.title,
-                         everything=everything, ahead=ahead)
-        except BaseException:
-            shutil.rmtree(sphinx, ignore_errors=True)  # the next build of the period builds every page
-            raise
+        site(root, sphinx, edition.title, everything, ahead)
         shutil.copytree(sphinx / "_build" / "html", root / SITE_NEW / "_build" / "html")
         done.site[period] = "built in full" if everything else "updated"
         return key, sphinx
@@ -261,6 +253,33 @@ def remember(cache: Cache, todo: list[Job], keys: dict, staging: Path) -> None:
         cache.put(keys[job.page][2], notebook, output.downloads(notebook.read_text(encoding="utf-8")))
     for place, digests, _ in keys.values():
         cache.record(place, digests)
+
+
+def site(root: Path, sphinx: Path, title: str, everything: bool, ahead: Ahead | None = None) -> None:
+    """Build the site of the notebooks in `root`'s `book/report/` in Jupyter Book's folder `sphinx`: emptied first
+    for a full build; without its site key until the period is published from it; removed if the build fails, so
+    that the next one builds every page."""
+    if everything:
+        shutil.rmtree(sphinx, ignore_errors=True)
+    (sphinx / SITE_KEY).unlink(missing_ok=True)
+    try:
+        jupyter_book(root, sphinx, root / "_build" / "logs" / "jupyter-book.log", title=title, everything=everything,
+                     ahead=ahead)
+    except BaseException:
+        shutil.rmtree(sphinx, ignore_errors=True)
+        raise
+
+
+def keep(root: Path, notebooks: list[Path], item_ids: list[str]) -> None:
+    """Keep the published period's executed notebooks in `_build/executed/<edition>/<period>/` (with their times,
+    which tell the next build's Jupyter Book they were read) and write its manifest."""
+    recorded = parameters(notebooks[0])
+    executed = root / EXECUTED / edition_of(recorded) / recorded["period"]
+    shutil.rmtree(executed, ignore_errors=True)
+    executed.mkdir(parents=True)
+    for notebook in notebooks:
+        shutil.copy2(notebook, executed)
+    manifest.write(root, recorded, item_ids)
 
 
 def _touched(root: Path, data: Path) -> bool:
@@ -339,13 +358,8 @@ def _roll_forward(root: Path) -> None:
     if built.exists():
         (root / "_build" / "html" / edition).mkdir(parents=True, exist_ok=True)
         replace(built, root / "_build" / "html" / edition / recorded["period"])
-    executed = root / EXECUTED / edition / recorded["period"]
-    shutil.rmtree(executed, ignore_errors=True)
-    executed.mkdir(parents=True)
-    for notebook in notebooks:
-        shutil.copy2(notebook, executed)  # with its time, which tells the next build's Jupyter Book it was read
     plan = load_dir((root / REPORT_DIR / recorded["data_dir"]).resolve())
-    manifest.write(root, recorded, [item.id for item in plan.items])
+    keep(root, notebooks, [item.id for item in plan.items])
     shutil.rmtree(root / SITE_NEW)
 
 

@@ -31,12 +31,10 @@ from ..plan import edition as editions
 from ..plan.periods import Quarter
 from ..report import catalogue, reads
 from ..report.national import NationalContext
-from . import manifest
-from .build import SITE_KEY, STAGING, Done, any_changed, looked_up, remember, replace, site_key
+from .build import SITE_KEY, STAGING, Done, any_changed, keep, looked_up, remember, replace, site, site_key
 from .cache import Cache
 from .execute import Here, Job, Kernels
-from .jupyterbook import jupyter_book
-from .project import BOOKS, EXECUTED, REPORT_DIR, TEMPLATES, BuildError, git_commit, held, parameters, slug
+from .project import BOOKS, EXECUTED, REPORT_DIR, TEMPLATES, BuildError, git_commit, held, slug
 
 
 @dataclass(frozen=True)
@@ -126,23 +124,10 @@ def _publish(root: Path, home: Path, staging: Path, sphinx: Path, title: str, ev
     report = home / REPORT_DIR
     shutil.rmtree(report, ignore_errors=True)
     shutil.copytree(staging, report, copy_function=shutil.copy2)
-    if everything:
-        shutil.rmtree(sphinx, ignore_errors=True)
-    (sphinx / SITE_KEY).unlink(missing_ok=True)
-    try:
-        jupyter_book(home, sphinx, home / "_build" / "logs" / "jupyter-book.log", title=title, everything=everything)
-    except BaseException:
-        shutil.rmtree(sphinx, ignore_errors=True)
-        raise
+    site(home, sphinx, title, everything)
     new = published.with_name(f".{published.name}.new")
     shutil.rmtree(new, ignore_errors=True)
     shutil.copytree(sphinx / "_build" / "html", new)
     published.parent.mkdir(parents=True, exist_ok=True)
     replace(new, published)
-    notebooks = sorted(report.glob("*.ipynb"))
-    executed = root / EXECUTED / published.relative_to(root / "_build" / "html")
-    shutil.rmtree(executed, ignore_errors=True)
-    executed.mkdir(parents=True)
-    for notebook in notebooks:
-        shutil.copy2(notebook, executed)
-    manifest.write(root, parameters(notebooks[0]), [])
+    keep(root, sorted(report.glob("*.ipynb")), [])
